@@ -1,0 +1,196 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Ptvsd.WebSocketProxy.Configuration;
+using Ptvsd.WebSocketProxy.Relay;
+
+namespace Ptvsd.WebSocketProxy.App;
+
+/// <summary>
+/// Starts the app command, tells the forwarder when it is listening, restarts it with backoff when it exits,
+/// and kills it with its whole process tree when the proxy stops, so no Python process outlives the proxy.
+/// </summary>
+public sealed partial class AppSupervisor : BackgroundService
+{
+    private static readonly TimeSpan FirstRestartDelay = TimeSpan.FromSeconds(1);
+
+    // An app that ran this long before exiting is taken as healthy: its next restart starts the backoff anew.
+    private static readonly TimeSpan StableRunTime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReadinessPollInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly ProxyOptions _options;
+    private readonly ILogger<AppSupervisor> _logger;
+    private volatile AppStatus _status;
+
+    public AppSupervisor(ProxyOptions options, BootstrapReport bootstrapReport, ILogger<AppSupervisor> logger)
+    {
+        _options = options;
+        _logger = logger;
+        BootstrapReport = bootstrapReport;
+        _status = options.AppUrl is not null
+            ? new AppStatus(AppState.External, options.AppUrl, null, 0, null)
+            : new AppStatus(options.AppCommand.Count > 0 ? AppState.Starting : AppState.None, null, null, 0, null);
+    }
+
+    public AppStatus Status => _status;
+
+    public BootstrapReport BootstrapReport { get; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.AppCommand.Count == 0)
+        {
+            return;
+        }
+
+        var restartDelay = FirstRestartDelay;
+        var restarts = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var ranFor = await RunOnceAsync(restarts, stoppingToken);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            restartDelay = ranFor >= StableRunTime ? FirstRestartDelay : restartDelay;
+            restarts++;
+            _status = _status with { State = AppState.Restarting, ProcessId = null, Url = null, Restarts = restarts };
+            Log.Restarting(_logger, restartDelay.TotalSeconds, restarts);
+            try
+            {
+                await Task.Delay(restartDelay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            restartDelay = TimeSpan.FromTicks(Math.Min(restartDelay.Ticks * 2, _options.AppRestartMaxDelay.Ticks));
+        }
+
+        _status = _status with { State = AppState.Stopped, ProcessId = null, Url = null };
+        BootstrapReport.Delete();
+    }
+
+    /// <summary>Runs the app until it exits or the proxy stops; returns how long it ran.</summary>
+    private async Task<TimeSpan> RunOnceAsync(int restarts, CancellationToken stoppingToken)
+    {
+        var port = ReserveLoopbackPort();
+        BootstrapReport.Delete();
+        var startInfo = AppLaunch.Create(_options, port, BootstrapReport);
+        var started = Stopwatch.GetTimestamp();
+
+        using var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => ForwardOutput(Console.Out, e.Data);
+        process.ErrorDataReceived += (_, e) => ForwardOutput(Console.Error, e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            var problem = $"could not start '{startInfo.FileName}': {ex.Message}";
+            Log.StartFailed(_logger, startInfo.FileName, ex.Message);
+            _status = _status with { LastExit = problem };
+            return TimeSpan.Zero;
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        _status = new AppStatus(AppState.Starting, url, process.Id, restarts, _status.LastExit);
+        Log.Started(_logger, process.Id, port, string.Join(' ', _options.AppCommand));
+
+        try
+        {
+            await WaitUntilListeningAsync(process, port, stoppingToken);
+            if (!process.HasExited)
+            {
+                _status = _status with { State = AppState.Running };
+                Log.Listening(_logger, process.Id, port, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            await process.WaitForExitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync(process);
+            return Stopwatch.GetElapsedTime(started);
+        }
+
+        var ranFor = Stopwatch.GetElapsedTime(started);
+        var exit = $"exited with code {process.ExitCode} after {ranFor.TotalSeconds:0.0} s";
+        _status = _status with { LastExit = exit };
+        Log.Exited(_logger, process.Id, process.ExitCode, ranFor.TotalSeconds);
+        return ranFor;
+    }
+
+    private static async Task WaitUntilListeningAsync(Process process, int port, CancellationToken stoppingToken)
+    {
+        // The listener table, not a connection attempt: a probe connection would show up in the app's own logs.
+        while (!process.HasExited && !DebugServerProbe.IsListening([IPAddress.Loopback], port))
+        {
+            await Task.Delay(ReadinessPollInterval, stoppingToken);
+        }
+    }
+
+    private async Task StopAsync(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Log.Stopped(_logger, process.Id);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or TimeoutException)
+        {
+            Log.StopFailed(_logger, process.Id, ex.Message);
+        }
+    }
+
+    private static void ForwardOutput(TextWriter writer, string? line)
+    {
+        if (line is not null)
+        {
+            writer.WriteLine(line);
+        }
+    }
+
+    private static int ReserveLoopbackPort()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)listener.LocalEndPoint!).Port;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(20, LogLevel.Information, "App started (pid {ProcessId}, internal port {Port}): {Command}", EventName = "AppStarted")]
+        public static partial void Started(ILogger logger, int processId, int port, string command);
+
+        [LoggerMessage(21, LogLevel.Information, "App is listening (pid {ProcessId}, port {Port}) after {ElapsedMilliseconds:0} ms", EventName = "AppListening")]
+        public static partial void Listening(ILogger logger, int processId, int port, double elapsedMilliseconds);
+
+        [LoggerMessage(22, LogLevel.Warning, "App exited (pid {ProcessId}) with code {ExitCode} after {RanForSeconds:0.0} s", EventName = "AppExited")]
+        public static partial void Exited(ILogger logger, int processId, int exitCode, double ranForSeconds);
+
+        [LoggerMessage(23, LogLevel.Warning, "Restarting the app in {DelaySeconds:0.#} s (restart {Restarts})", EventName = "AppRestarting")]
+        public static partial void Restarting(ILogger logger, double delaySeconds, int restarts);
+
+        [LoggerMessage(24, LogLevel.Error, "Could not start the app '{FileName}': {Problem}. Check the command after '--'.", EventName = "AppStartFailed")]
+        public static partial void StartFailed(ILogger logger, string fileName, string problem);
+
+        [LoggerMessage(25, LogLevel.Information, "App stopped (pid {ProcessId} and its child processes)", EventName = "AppStopped")]
+        public static partial void Stopped(ILogger logger, int processId);
+
+        [LoggerMessage(26, LogLevel.Warning, "Could not stop the app (pid {ProcessId}): {Problem}", EventName = "AppStopFailed")]
+        public static partial void StopFailed(ILogger logger, int processId, string problem);
+    }
+}

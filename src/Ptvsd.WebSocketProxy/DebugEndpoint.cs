@@ -1,0 +1,125 @@
+using System.Net.Mime;
+using Microsoft.AspNetCore.WebSockets;
+using Microsoft.Net.Http.Headers;
+using Ptvsd.WebSocketProxy.Authentication;
+using Ptvsd.WebSocketProxy.Configuration;
+using Ptvsd.WebSocketProxy.Relay;
+using Ptvsd.WebSocketProxy.Status;
+
+namespace Ptvsd.WebSocketProxy;
+
+/// <summary><c>/ptvsd</c>: the status page for a plain GET, the authenticated debugger relay for a WebSocket upgrade.</summary>
+public sealed partial class DebugEndpoint(
+    ProxyOptions options,
+    DebugAuthenticator authenticator,
+    SessionLimiter sessions,
+    DebugSessionRelay relay,
+    ProxyStatus status,
+    IHostApplicationLifetime lifetime,
+    ILogger<DebugEndpoint> logger)
+{
+    public const string Path = "/ptvsd";
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            return HandleWebSocketAsync(context);
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            headers.Allow = "GET, HEAD";
+            return Task.CompletedTask;
+        }
+
+        return HandleStatusAsync(context);
+    }
+
+    private async Task HandleStatusAsync(HttpContext context)
+    {
+        var result = authenticator.Authenticate(context, out var problem);
+        var report = result switch
+        {
+            AuthenticationResult.Authenticated => status.Authenticated(),
+            AuthenticationResult.Missing or AuthenticationResult.RelayClosed => status.Public(),
+            _ => null,
+        };
+
+        if (report is null)
+        {
+            await DebugAuthenticator.WriteFailureAsync(context, result, problem);
+            return;
+        }
+
+        if (WantsJson(context.Request))
+        {
+            context.Response.ContentType = MediaTypeNames.Application.Json;
+            await context.Response.WriteAsync(report.ToJsonString(), context.RequestAborted);
+            return;
+        }
+
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+        await context.Response.WriteAsync(StatusPage.Render(report, context.Request.Host.Value ?? "<host>"), context.RequestAborted);
+    }
+
+    private async Task HandleWebSocketAsync(HttpContext context)
+    {
+        var result = authenticator.Authenticate(context, out var problem);
+        if (result != AuthenticationResult.Authenticated)
+        {
+            await DebugAuthenticator.WriteFailureAsync(context, result, problem);
+            return;
+        }
+
+        if (!sessions.TryEnter())
+        {
+            Log.SessionRefused(logger, context.Connection.RemoteIpAddress?.ToString(), sessions.Maximum);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(
+                $"too many debug sessions: all {sessions.Maximum} are in use; close one and retry (the limit is the proxy's --max-sessions)\n",
+                context.RequestAborted);
+            return;
+        }
+
+        try
+        {
+            using var webSocket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = options.KeepAliveInterval,
+                KeepAliveTimeout = options.KeepAliveTimeout,
+                DangerousEnableCompression = false,
+            });
+
+            var sessionId = context.TraceIdentifier;
+            Log.SessionAccepted(logger, sessionId, context.Connection.RemoteIpAddress?.ToString());
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            await relay.RunAsync(webSocket, sessionId, cancellation.Token);
+        }
+        finally
+        {
+            sessions.Exit();
+        }
+    }
+
+    private static bool WantsJson(HttpRequest request) =>
+        string.Equals(request.Query["format"], "json", StringComparison.OrdinalIgnoreCase)
+        || request.GetTypedHeaders().Accept.Any(accept => accept.MediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase));
+
+    private static partial class Log
+    {
+        [LoggerMessage(40, LogLevel.Information, "Debug client {ClientAddress} authenticated; session {SessionId} opened", EventName = "SessionAccepted")]
+        public static partial void SessionAccepted(ILogger logger, string sessionId, string? clientAddress);
+
+        [LoggerMessage(41, LogLevel.Warning, "Debug session from {ClientAddress} refused: all {MaxSessions} sessions are in use", EventName = "SessionRefused")]
+        public static partial void SessionRefused(ILogger logger, string? clientAddress, int maxSessions);
+    }
+}

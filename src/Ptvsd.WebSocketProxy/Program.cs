@@ -1,0 +1,40 @@
+using Ptvsd.WebSocketProxy;
+using Ptvsd.WebSocketProxy.Configuration;
+
+if (ProxyOptionsLoader.IsHelpRequested(args))
+{
+    Console.WriteLine(ProxyOptionsLoader.Usage);
+    return 0;
+}
+
+ProxyOptions options;
+try
+{
+    options = ProxyOptionsLoader.Load(args, Environment.GetEnvironmentVariables());
+}
+catch (ProxyConfigurationException ex)
+{
+    Console.Error.WriteLine($"ptvsd proxy: {ex.Message}");
+    return 2;
+}
+
+var app = ProxyApp.Create(options);
+var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ptvsd.WebSocketProxy");
+if (options.Secret is null)
+{
+    logger.LogWarning("The debug relay is closed: {Reason}", options.RelayClosedReason);
+}
+
+logger.LogInformation("Debug server {DebugServer}; app {AppMode}; listening on {Urls}",
+    options.DebugServer, options.AppUrl?.ToString() ?? (options.AppCommand.Count > 0 ? "started by the proxy" : "none (serving /ptvsd only)"), string.Join(", ", options.Urls));
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    Console.Error.WriteLine($"ptvsd proxy: cannot listen on {string.Join(", ", options.Urls)}: the address is in use. Choose another with --urls.");
+    return 1;
+}

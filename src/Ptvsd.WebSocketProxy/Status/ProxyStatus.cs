@@ -1,0 +1,69 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Ptvsd.WebSocketProxy.App;
+using Ptvsd.WebSocketProxy.Configuration;
+using Ptvsd.WebSocketProxy.Relay;
+
+namespace Ptvsd.WebSocketProxy.Status;
+
+/// <summary>
+/// What <c>GET /ptvsd</c> reports. Anyone may learn that the proxy is up and whether its relay is open;
+/// only a client holding the secret learns where the debug server is and how the app is doing.
+/// </summary>
+public sealed class ProxyStatus(ProxyOptions options, AppSupervisor app, SessionLimiter sessions, DebugServerProbe probe)
+{
+    public static string ProxyVersion { get; } =
+        typeof(ProxyStatus).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    public bool RelayOpen => options.Secret is not null;
+
+    public string? RelayClosedReason => options.RelayClosedReason;
+
+    public JsonObject Public()
+    {
+        var status = new JsonObject
+        {
+            ["proxy"] = "up",
+            ["relay"] = RelayOpen ? "open" : "closed",
+            ["authenticated"] = false,
+        };
+
+        if (!RelayOpen)
+        {
+            status["reason"] = RelayClosedReason;
+        }
+
+        return status;
+    }
+
+    public JsonObject Authenticated()
+    {
+        var appStatus = app.Status;
+        var report = app.BootstrapReport.Read();
+        var status = Public();
+        status["authenticated"] = true;
+        status["debugServer"] = new JsonObject
+        {
+            ["address"] = options.DebugServer.ToString(),
+            ["reachable"] = probe.IsListening(),
+            ["bootstrapError"] = report?["error"]?.DeepClone(),
+        };
+        status["app"] = new JsonObject
+        {
+            ["state"] = appStatus.State.ToString().ToLowerInvariant(),
+            ["pid"] = appStatus.ProcessId,
+            ["restarts"] = appStatus.Restarts,
+            ["lastExit"] = appStatus.LastExit,
+        };
+        status["sessions"] = new JsonObject { ["active"] = sessions.Active, ["max"] = sessions.Maximum };
+        status["instance"] = options.InstanceName;
+        status["versions"] = new JsonObject
+        {
+            ["proxy"] = ProxyVersion,
+            ["dotnet"] = Environment.Version.ToString(),
+            ["debugpy"] = report?["debugpy"]?.DeepClone(),
+            ["python"] = report?["python"]?.DeepClone(),
+        };
+        return status;
+    }
+}
