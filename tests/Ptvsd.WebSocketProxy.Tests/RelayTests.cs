@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Ptvsd.Testing;
+
+namespace Ptvsd.WebSocketProxy.Tests;
+
+public sealed class RelayTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Relays_64_MiB_each_way_at_once_without_losing_or_reordering_a_byte()
+    {
+        const int total = 64 * 1024 * 1024;
+        var ct = TestTimeouts.Default(120);
+        await using var debugServer = new TcpEchoServer();
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(debugServer.Port));
+        using var client = await proxy.ConnectAsync(ct);
+
+        var send = Task.Run(async () =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var chunk = new byte[48 * 1024 + 7];
+            for (var sent = 0; sent < total;)
+            {
+                var count = Math.Min(chunk.Length - Random.Shared.Next(1000), total - sent);
+                RandomNumberGenerator.Fill(chunk.AsSpan(0, count));
+                hash.AppendData(chunk, 0, count);
+                await client.SendAsync(chunk.AsMemory(0, count), WebSocketMessageType.Binary, true, ct);
+                sent += count;
+            }
+
+            return hash.GetHashAndReset();
+        }, ct);
+
+        var receive = Task.Run(async () =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[64 * 1024];
+            for (var received = 0; received < total;)
+            {
+                var result = await client.ReceiveAsync(buffer, ct);
+                Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+                hash.AppendData(buffer, 0, result.Count);
+                received += result.Count;
+            }
+
+            return hash.GetHashAndReset();
+        }, ct);
+
+        var sentHash = await send;
+        var receivedHash = await receive;
+
+        Assert.Equal(Convert.ToHexString(sentHash), Convert.ToHexString(receivedHash));
+        Assert.Equal(total, debugServer.BytesEchoed);
+        Assert.Equal(1, debugServer.AcceptedCount);
+    }
+
+    [Fact]
+    public async Task Relays_a_thousand_small_requests_in_order()
+    {
+        var ct = TestTimeouts.Default();
+        await using var debugServer = new TcpEchoServer();
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(debugServer.Port));
+        using var client = await proxy.ConnectAsync(ct);
+        var buffer = new byte[1024];
+
+        for (var i = 0; i < 1000; i++)
+        {
+            var message = Encoding.ASCII.GetBytes($"Content-Length: 2\r\n\r\n{i % 100:00}#{i}");
+            await client.SendAsync(message, WebSocketMessageType.Binary, true, ct);
+            var received = 0;
+            while (received < message.Length)
+            {
+                var result = await client.ReceiveAsync(buffer.AsMemory(received), ct);
+                received += result.Count;
+            }
+
+            Assert.Equal(Encoding.ASCII.GetString(message), Encoding.ASCII.GetString(buffer, 0, received));
+        }
+    }
+
+    [Fact]
+    public async Task WebSockets_that_close_without_sending_never_reach_the_debug_server()
+    {
+        var ct = TestTimeouts.Default();
+        await using var debugServer = new CountingTcpListener();
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(debugServer.Port));
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var client = await proxy.ConnectAsync(ct);
+            if (i % 2 == 0)
+            {
+                await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+            }
+            else
+            {
+                client.Abort();
+            }
+        }
+
+        await Task.Delay(300, ct);
+        Assert.Equal(0, debugServer.AcceptedCount);
+    }
+
+    [Fact]
+    public async Task When_the_debug_server_closes_the_client_gets_a_close_with_the_reason()
+    {
+        var ct = TestTimeouts.Default();
+        using var debugServer = new TcpListener(IPAddress.Loopback, 0);
+        debugServer.Start();
+        var serverSide = Task.Run(async () =>
+        {
+            using var connection = await debugServer.AcceptSocketAsync(ct);
+            var buffer = new byte[16];
+            await connection.ReceiveAsync(buffer, ct);
+            await connection.SendAsync("last words"u8.ToArray(), ct);
+            connection.Shutdown(SocketShutdown.Both);
+        }, ct);
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+            options.DebugServer = AuthenticationTests.Loopback(((IPEndPoint)debugServer.LocalEndpoint).Port));
+        using var client = await proxy.ConnectAsync(ct);
+
+        await client.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Binary, true, ct);
+        var received = new StringBuilder();
+        var buffer = new byte[64];
+        WebSocketReceiveResult result;
+        while ((result = await client.ReceiveAsync(buffer, ct)).MessageType != WebSocketMessageType.Close)
+        {
+            received.Append(Encoding.ASCII.GetString(buffer, 0, result.Count));
+        }
+
+        await serverSide;
+        Assert.Equal("last words", received.ToString());
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        Assert.Equal("debug server closed the connection", client.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task When_the_debug_server_is_down_the_close_reason_names_its_address()
+    {
+        var ct = TestTimeouts.Default();
+        var port = FreePort.Get();
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(port));
+        using var client = await proxy.ConnectAsync(ct);
+
+        await client.SendAsync("Content-Length: 2\r\n\r\n{}"u8.ToArray(), WebSocketMessageType.Binary, true, ct);
+        var result = await client.ReceiveAsync(new byte[64], ct);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, client.CloseStatus);
+        Assert.Equal($"debug server not reachable at 127.0.0.1:{port}", client.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task When_the_client_closes_the_debug_server_gets_end_of_stream()
+    {
+        var ct = TestTimeouts.Default();
+        await using var debugServer = new TcpEchoServer();
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(debugServer.Port));
+        using var client = await proxy.ConnectAsync(ct);
+        await client.SendAsync("x"u8.ToArray(), WebSocketMessageType.Binary, true, ct);
+        await client.ReceiveAsync(new byte[8], ct);
+
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", ct);
+
+        await WaitUntilAsync(() => debugServer.OpenCount == 0, TimeSpan.FromSeconds(10), ct);
+        Assert.Equal(WebSocketState.Closed, client.State);
+    }
+
+    [Fact]
+    public async Task A_client_that_vanishes_without_a_close_loses_its_debug_server_connection_within_the_keep_alive_timeout()
+    {
+        var ct = TestTimeouts.Default();
+        await using var debugServer = new TcpEchoServer();
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.DebugServer = AuthenticationTests.Loopback(debugServer.Port);
+            options.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
+            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(600);
+        });
+
+        // A client that completes the handshake, sends one frame and then goes silent: it never answers the
+        // proxy's pings and never closes, like a laptop whose lid was shut.
+        using var silent = await RawWebSocket.ConnectAsync(proxy.BaseUri, proxy.BasicAuthorization, ct);
+        await silent.SendBinaryFrameAsync("Content-Length: 2\r\n\r\n{}"u8.ToArray(), ct);
+        await debugServer.WaitForAcceptedAsync(1, TimeSpan.FromSeconds(10), ct);
+
+        var vanished = System.Diagnostics.Stopwatch.StartNew();
+        await WaitUntilAsync(() => debugServer.OpenCount == 0, TimeSpan.FromSeconds(10), ct);
+        output.WriteLine($"debug-server connection closed {vanished.ElapsedMilliseconds} ms after the client went silent");
+        Assert.Contains(proxy.Logs.Lines, line => line.Contains("client connection lost"));
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met within {timeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(20, ct);
+        }
+    }
+}
