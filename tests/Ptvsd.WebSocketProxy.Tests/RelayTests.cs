@@ -191,7 +191,7 @@ public sealed class RelayTests(ITestOutputHelper output)
         var vanished = System.Diagnostics.Stopwatch.StartNew();
         await WaitUntilAsync(() => debugServer.OpenCount == 0, TimeSpan.FromSeconds(10), ct);
         output.WriteLine($"debug-server connection closed {vanished.ElapsedMilliseconds} ms after the client went silent");
-        Assert.Contains(proxy.Logs.Lines, line => line.Contains("client connection lost"));
+        await WaitUntilAsync(() => proxy.Logs.Lines.Any(line => line.Contains("client connection lost")), TimeSpan.FromSeconds(5), ct);
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)

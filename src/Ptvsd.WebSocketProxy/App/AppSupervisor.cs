@@ -82,7 +82,9 @@ public sealed partial class AppSupervisor : BackgroundService
         var startInfo = AppLaunch.Create(_options, port, BootstrapReport);
         var started = Stopwatch.GetTimestamp();
 
-        using var process = new Process { StartInfo = startInfo };
+        using var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult();
         process.OutputDataReceived += (_, e) => ForwardOutput(Console.Out, e.Data);
         process.ErrorDataReceived += (_, e) => ForwardOutput(Console.Error, e.Data);
         try
@@ -112,7 +114,9 @@ public sealed partial class AppSupervisor : BackgroundService
                 Log.Listening(_logger, process.Id, port, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            await process.WaitForExitAsync(stoppingToken);
+            // Not WaitForExitAsync: it also waits for the end of the app's output, which a grandchild that
+            // inherited stdout can hold open long after the app itself has died.
+            await exited.Task.WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Ptvsd.Testing;
+using Ptvsd.WebSocketProxy.App;
+
+namespace Ptvsd.WebSocketProxy.Tests;
+
+public sealed class AppSupervisionTests(ITestOutputHelper output)
+{
+    private static readonly string PlainApp = Path.Combine(AppContext.BaseDirectory, "apps", "plain_app.py");
+
+    [Fact]
+    public async Task Starts_the_app_and_forwards_requests_with_forwarded_headers()
+    {
+        var ct = TestTimeouts.Default();
+        await using var proxy = await StartWithPlainAppAsync();
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+
+        var reply = await GetWhenUpAsync(http, "/hello/w%C3%B6rld?q=1&q=2", ct);
+
+        Assert.Equal("/hello/w%C3%B6rld?q=1&q=2", (string?)reply["path"]);
+        var headers = reply["headers"]!;
+        Assert.Equal("127.0.0.1", (string?)headers["x-forwarded-for"]);
+        Assert.Equal("http", (string?)headers["x-forwarded-proto"]);
+        Assert.Equal(proxy.BaseUri.Authority, (string?)headers["x-forwarded-host"]);
+        Assert.Equal(proxy.BaseUri.Authority, (string?)headers["host"]);
+
+        var env = reply["env"]!;
+        Assert.Equal((string?)env["PORT"], (string?)env["HTTP_PLATFORM_PORT"]);
+        Assert.NotEqual(proxy.BaseUri.Port.ToString(), (string?)env["PORT"]);
+        Assert.Equal(proxy.Options.DebugServer.ToString(), (string?)env["WSGI_PTVSD_ADDRESS"]);
+        Assert.StartsWith(proxy.Options.BootstrapPath, (string?)env["PYTHONPATH"]);
+        Assert.Null((string?)env["WSGI_PTVSD_SECRET"]);
+        Assert.Null((string?)env["GUNICORN_CMD_ARGS"]);
+    }
+
+    [Fact]
+    public async Task Streams_a_request_body_to_the_app_and_its_response_back()
+    {
+        var ct = TestTimeouts.Default();
+        await using var proxy = await StartWithPlainAppAsync();
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+        await GetWhenUpAsync(http, "/", ct);
+
+        var body = RandomNumberGenerator.GetBytes(8 * 1024 * 1024);
+        using var content = new StreamContent(new MemoryStream(body), 16 * 1024);
+        content.Headers.ContentLength = body.Length;
+        using var response = await http.PostAsync("/upload", content, ct);
+        var reply = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(body)).ToLowerInvariant(), (string?)reply!["sha256"]);
+        Assert.Equal("plain", response.Headers.GetValues("X-App").Single());
+
+        // The app writes three parts 300 ms apart; the first must arrive before the app has finished.
+        using var streamed = await http.GetAsync("/stream", HttpCompletionOption.ResponseHeadersRead, ct);
+        using var reader = new StreamReader(await streamed.Content.ReadAsStreamAsync(ct));
+        var clock = Stopwatch.StartNew();
+        Assert.Equal("part 0", await reader.ReadLineAsync(ct));
+        var firstPart = clock.Elapsed;
+        Assert.Equal("part 1", await reader.ReadLineAsync(ct));
+        Assert.Equal("part 2", await reader.ReadLineAsync(ct));
+        Assert.True(clock.Elapsed - firstPart > TimeSpan.FromMilliseconds(400), "later parts should arrive as the app writes them");
+    }
+
+    [Fact]
+    public async Task Answers_502_while_the_app_is_starting()
+    {
+        var ct = TestTimeouts.Default();
+        await using var proxy = await StartWithPlainAppAsync(("PLAIN_APP_START_DELAY", "3"));
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+
+        using var early = await http.GetAsync("/", ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, early.StatusCode);
+        Assert.Contains("starting", await early.Content.ReadAsStringAsync(ct));
+        await GetWhenUpAsync(http, "/", ct);
+    }
+
+    [Fact]
+    public async Task Restarts_the_app_after_it_is_killed_and_reports_it()
+    {
+        var ct = TestTimeouts.Default();
+        await using var proxy = await StartWithPlainAppAsync();
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+        var firstPid = (int)(await GetWhenUpAsync(http, "/", ct))["pid"]!;
+
+        Process.GetProcessById(firstPid).Kill();
+
+        JsonNode reply;
+        do
+        {
+            reply = await GetWhenUpAsync(http, "/", ct);
+        }
+        while ((int)reply["pid"]! == firstPid);
+
+        var status = proxy.Services.GetService(typeof(AppSupervisor)) as AppSupervisor;
+        Assert.Equal(1, status!.Status.Restarts);
+        Assert.Contains("exited with code", status.Status.LastExit);
+        Assert.Contains(proxy.Logs.Lines, line => line.Contains("AppRestarting"));
+    }
+
+    [Fact]
+    public async Task Stopping_the_proxy_leaves_no_app_process_behind()
+    {
+        var ct = TestTimeouts.Default();
+        var proxy = await StartWithPlainAppAsync();
+        int appPid, grandchildPid;
+        await using (proxy)
+        {
+            using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+            var reply = await GetWhenUpAsync(http, "/", ct);
+            appPid = (int)reply["pid"]!;
+            grandchildPid = (int)reply["grandchild"]!;
+            Assert.NotNull(ProcessTree.TryRead(grandchildPid));
+        }
+
+        await RelayTests.WaitUntilAsync(() => IsGone(appPid) && IsGone(grandchildPid), TimeSpan.FromSeconds(10), ct);
+        Assert.DoesNotContain(ProcessTree.DescendantsOf(Environment.ProcessId), p => p.Pid == appPid || p.Pid == grandchildPid);
+    }
+
+    [Fact]
+    public async Task Without_an_app_other_paths_get_404_with_a_hint()
+    {
+        await using var proxy = await RunningProxy.StartAsync(output);
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+
+        using var response = await http.GetAsync("/", TestTimeouts.Default());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("serves only /ptvsd", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Forwards_to_an_app_that_is_already_running()
+    {
+        var ct = TestTimeouts.Default();
+        var port = FreePort.Get();
+        var python = PythonEnvironment.Require();
+        var start = new ManagedProcessStartInfo(python.Path, PlainApp) { Output = output.WriteLine };
+        start.Environment["PORT"] = port.ToString();
+        await using var app = ManagedProcess.Start(start);
+        await app.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(20), ct);
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.AppUrl = new Uri($"http://127.0.0.1:{port}"));
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+
+        var reply = await GetWhenUpAsync(http, "/external", ct);
+
+        Assert.Equal(app.Id, (int)reply["pid"]!);
+    }
+
+    [Fact]
+    public async Task When_a_forwarded_app_is_down_the_client_gets_502_with_a_reason()
+    {
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.AppUrl = new Uri($"http://127.0.0.1:{FreePort.Get()}"));
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+
+        using var response = await http.GetAsync("/", TestTimeouts.Default());
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("The app did not answer", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(null, new[] { "gunicorn", "app:app" }, "--timeout 0")]
+    [InlineData("--workers 2", new[] { "python3", "-m", "gunicorn", "app:app" }, "--workers 2 --timeout 0")]
+    [InlineData("--timeout 120", new[] { "gunicorn", "app:app" }, "--timeout 120")]
+    [InlineData(null, new[] { "gunicorn", "-t", "90", "app:app" }, "")]
+    [InlineData(null, new[] { "gunicorn", "--timeout=90", "app:app" }, "")]
+    public void Gunicorn_worker_timeout_is_lifted_unless_the_user_set_one(string? existing, string[] command, string expected)
+    {
+        Assert.Equal(expected, AppLaunch.LiftGunicornTimeout(existing, command));
+    }
+
+    private Task<RunningProxy> StartWithPlainAppAsync(params (string Name, string Value)[] environment)
+    {
+        var python = PythonEnvironment.Require();
+        foreach (var (name, value) in environment)
+        {
+            // The app inherits the proxy's environment; these variables only steer the test app.
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        return RunningProxy.StartAsync(output, options =>
+        {
+            options.AppCommand = [python.Path, PlainApp];
+            options.DebugServer = AuthenticationTests.Loopback(FreePort.Get());
+        });
+    }
+
+    private static async Task<JsonNode> GetWhenUpAsync(HttpClient http, string path, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var response = await http.GetAsync(path, ct);
+            if (response.StatusCode != HttpStatusCode.BadGateway)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static bool IsGone(int pid) => ProcessTree.TryRead(pid) is null or { IsZombie: true };
+}
