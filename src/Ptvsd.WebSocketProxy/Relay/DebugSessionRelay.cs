@@ -48,38 +48,35 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         var clientToServer = PumpClientToServerAsync(webSocket, socket, stream, toServer, firstCount, counters, session.Token);
         var serverToClient = PumpServerToClientAsync(webSocket, stream, counters, session.Token);
 
-        string reason;
-        if (await Task.WhenAny(clientToServer, serverToClient) == serverToClient)
+        var first = await Task.WhenAny(clientToServer, serverToClient);
+        var ending = webSocket.State == WebSocketState.Aborted
+            ? SessionEnding.ClientLost // Whatever either pump saw, a keep-alive timeout or a dropped client aborts the WebSocket.
+            : SessionEnding.Of(first, serverSide: first == serverToClient);
+        if (first.Exception is { } failure)
         {
-            // The debug server ended the session: tell the client why, then wait briefly for its close.
-            reason = serverToClient.IsCompletedSuccessfully ? "debug server closed the connection" : "debug server connection lost";
-            var status = serverToClient.IsCompletedSuccessfully ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError;
-            await CloseAsync(webSocket, status, reason, session.Token);
-            await WaitAsync(clientToServer, DrainTimeout);
-        }
-        else if (clientToServer.IsCompletedSuccessfully)
-        {
-            // The client closed cleanly: the debug server got EOF; pass on whatever it still sends, then close.
-            reason = "client closed the session";
-            await WaitAsync(serverToClient, DrainTimeout);
-            await CloseAsync(webSocket, WebSocketCloseStatus.NormalClosure, reason, session.Token);
-        }
-        else if (clientToServer.Exception?.InnerException is IOException or SocketException)
-        {
-            reason = "debug server connection lost";
-            await CloseAsync(webSocket, WebSocketCloseStatus.InternalServerError, reason, session.Token);
-        }
-        else
-        {
-            // The client vanished (no close, or keep-alive pings unanswered): drop the debug-server connection.
-            reason = "client connection lost";
+            Log.PumpFailed(logger, sessionId, failure.InnerException?.GetType().Name, failure.InnerException?.Message);
         }
 
+        if (ending == SessionEnding.ClientClosed)
+        {
+            // The debug server got EOF; pass on whatever it still sends, then complete the close.
+            await WaitAsync(serverToClient, DrainTimeout);
+            await CloseAsync(webSocket, ending.CloseStatus, ending.Reason, session.Token);
+        }
+        else if (ending != SessionEnding.ClientLost)
+        {
+            // The debug server ended the session: tell the client why, then give it a moment to answer the close.
+            await CloseAsync(webSocket, ending.CloseStatus, ending.Reason, session.Token);
+            await WaitAsync(clientToServer, DrainTimeout);
+        }
+
+        // A client that vanished (no close, or keep-alive pings unanswered) has nobody left to tell: the debug
+        // server's connection is simply dropped below.
         await session.CancelAsync();
         socket.Close();
         await WaitAsync(Task.WhenAll(clientToServer, serverToClient), DrainTimeout);
 
-        Log.SessionDisconnected(logger, sessionId, reason, counters.ToServer, counters.ToClient, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        Log.SessionDisconnected(logger, sessionId, ending.Reason, counters.ToServer, counters.ToClient, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private static async Task<int> ReceiveFirstBytesAsync(WebSocket webSocket, byte[] buffer, CancellationToken cancellationToken)
@@ -197,6 +194,29 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         }
     }
 
+    /// <summary>How a session ended, told apart by which side finished first and how.</summary>
+    private sealed class SessionEnding(string reason, WebSocketCloseStatus closeStatus)
+    {
+        public static readonly SessionEnding ServerClosed = new("debug server closed the connection", WebSocketCloseStatus.NormalClosure);
+        public static readonly SessionEnding ServerLost = new("debug server connection lost", WebSocketCloseStatus.InternalServerError);
+        public static readonly SessionEnding ClientClosed = new("client closed the session", WebSocketCloseStatus.NormalClosure);
+        public static readonly SessionEnding ClientLost = new("client connection lost", WebSocketCloseStatus.EndpointUnavailable);
+
+        public string Reason { get; } = reason;
+
+        public WebSocketCloseStatus CloseStatus { get; } = closeStatus;
+
+        public static SessionEnding Of(Task pump, bool serverSide) => pump.Exception?.InnerException switch
+        {
+            null => serverSide ? ServerClosed : ClientClosed,
+
+            // The WebSocket reports its own transport's failures as WebSocketException, so a bare socket
+            // or I/O error can only come from the debug server's connection.
+            IOException or SocketException => ServerLost,
+            _ => ClientLost,
+        };
+    }
+
     private sealed class RelayCounters
     {
         private long _toServer;
@@ -223,6 +243,9 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
 
         [LoggerMessage(12, LogLevel.Information, "Debug session {SessionId} closed before sending anything; the debug server was not contacted", EventName = "SessionClosedEmpty")]
         public static partial void ClosedBeforeSending(ILogger logger, string sessionId);
+
+        [LoggerMessage(14, LogLevel.Debug, "Debug session {SessionId} relay stopped on {ExceptionType}: {Problem}", EventName = "RelayPumpFailed")]
+        public static partial void PumpFailed(ILogger logger, string sessionId, string? exceptionType, string? problem);
 
         [LoggerMessage(13, LogLevel.Warning, "Debug session {SessionId}: the debug server is not reachable at {DebugServer}", EventName = "DebugServerUnreachable")]
         public static partial void DebugServerUnreachable(ILogger logger, string sessionId, string debugServer);
