@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# One entry point for the README's commands:
+#   ./build.sh run     set up, build, and run samples/FlaskHello behind the proxy; prints the attach URI
+#   ./build.sh test    install test prerequisites, run every test project, print "N passed, N failed"
+#   ./build.sh bench   run the benchmarks and print their figures
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+
+say() { printf '%s\n' "$*" >&2; }
+
+# debugpy and flask come from Debian's packages, which go into Debian's own interpreter; a python3 earlier
+# on PATH (pyenv) may not see them. Find one that can import both, installing them when we may.
+find_python() {
+  local candidate
+  for candidate in "${PTVSD_PYTHON:-}" python3 /usr/bin/python3 python; do
+    [ -n "$candidate" ] || continue
+    command -v "$candidate" >/dev/null 2>&1 || continue
+    if "$candidate" -c 'import debugpy, flask' >/dev/null 2>&1; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+ensure_python() {
+  local python
+  if python=$(find_python); then
+    printf '%s\n' "$python"
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing python3, python3-flask, python3-debugpy and gunicorn with apt-get..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-flask python3-debugpy gunicorn >&2
+    if python=$(find_python); then
+      printf '%s\n' "$python"
+      return 0
+    fi
+  fi
+  say "error: no Python with debugpy and flask found; run: sudo apt-get install python3 python3-flask python3-debugpy gunicorn (or set PTVSD_PYTHON to an interpreter that has them)"
+  return 1
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null 2>&1 && return 0
+  say "error: the .NET SDK (dotnet) is not on PATH; install .NET SDK 10 first: https://dot.net"
+  return 1
+}
+
+new_secret() {
+  # 160 bits from the kernel's CSPRNG, base32: letters and digits only, safe in a URI's user info.
+  head -c 20 /dev/urandom | base32 | tr -d '=\n' | tr 'A-Z' 'a-z'
+}
+
+cmd_run() {
+  ensure_dotnet
+  local python port secret
+  python=$(ensure_python)
+  port=${PTVSD_PORT:-8080}
+  dotnet build src/Ptvsd.WebSocketProxy -c Release -nologo -v quiet -clp:NoSummary >&2
+  secret=$(new_secret)
+  say ""
+  say "FlaskHello runs behind the debug proxy on http://127.0.0.1:$port/"
+  say "Attach URI: ws://$secret@127.0.0.1:$port/ptvsd"
+  say "Status:     curl -u $secret: http://127.0.0.1:$port/ptvsd?format=json"
+  say "Press Ctrl+C to stop."
+  say ""
+  WSGI_PTVSD_SECRET=$secret exec dotnet src/Ptvsd.WebSocketProxy/bin/Release/net10.0/Ptvsd.WebSocketProxy.dll \
+    --urls "http://127.0.0.1:$port" --content-root samples/FlaskHello -- "$python" app.py
+}
+
+cmd_test() {
+  ensure_dotnet
+  local python results status=0
+  python=$(ensure_python)
+  export PTVSD_PYTHON=$python
+  results=$root/artifacts/test-results
+  rm -rf "$results"
+  dotnet build Ptvsd.Build.sln -nologo -v quiet -clp:NoSummary
+  dotnet test Ptvsd.Build.sln --no-build -nologo --logger "trx" --results-directory "$results" || status=$?
+
+  # Sum the counters of every test project's TRX report into the one closing line.
+  local passed=0 failed=0 skipped=0 trx line
+  for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    line=$(grep -o '<Counters [^>]*>' "$trx")
+    passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$line")))
+    failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$line")))
+    skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$line")))
+  done
+  if [ "$passed" = 0 ] && [ "$failed" = 0 ] && [ "$status" = 0 ]; then
+    say "error: no test ran"
+    status=1
+  fi
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [ "$failed" = 0 ] || status=1
+  return "$status"
+}
+
+cmd_bench() {
+  ensure_dotnet
+  export PTVSD_PYTHON
+  PTVSD_PYTHON=$(ensure_python)
+  dotnet run --project tests/Ptvsd.Benchmarks -c Release -- "$@"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  *) say "usage: ./build.sh run | test | bench"; exit 2 ;;
+esac

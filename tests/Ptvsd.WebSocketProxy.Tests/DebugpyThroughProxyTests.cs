@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Ptvsd.Testing;
+
+namespace Ptvsd.WebSocketProxy.Tests;
+
+/// <summary>Real debugpy inside the real FlaskHello sample, started by the proxy with the bootstrap.</summary>
+public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Five_empty_WebSockets_leave_debugpy_healthy_for_a_real_attach()
+    {
+        var ct = TestTimeouts.Default(120);
+        await using var proxy = await StartFlaskHelloAsync(ct);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var empty = await proxy.ConnectAsync(ct);
+            await empty.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, ct);
+        }
+
+        await BreakInHelloAsync(proxy, "Empty", ct);
+    }
+
+    [Fact]
+    public async Task An_authenticated_status_request_leaves_debugpy_healthy_for_a_real_attach()
+    {
+        var ct = TestTimeouts.Default(120);
+        await using var proxy = await StartFlaskHelloAsync(ct);
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", proxy.BasicAuthorization);
+
+        var status = JsonNode.Parse(await http.GetStringAsync("ptvsd?format=json", ct))!;
+
+        Assert.True((bool)status["debugServer"]!["reachable"]!);
+        Assert.Equal("running", (string?)status["app"]!["state"]);
+        Assert.False(string.IsNullOrEmpty((string?)status["versions"]!["debugpy"]));
+        await BreakInHelloAsync(proxy, "Status", ct);
+    }
+
+    [Fact]
+    public async Task A_second_client_gets_debugpys_own_refusal_and_the_first_can_detach_and_attach_again()
+    {
+        var ct = TestTimeouts.Default(120);
+        await using var proxy = await StartFlaskHelloAsync(ct);
+        var line = FlaskHelloSite.BreakpointLine(FlaskHelloSite.AppPath);
+
+        await using (var first = new DebugSession(new DapClient(await proxy.ConnectAsync(ct), output.WriteLine)))
+        {
+            await first.AttachAsync([(FlaskHelloSite.AppPath, line)], ct);
+
+            await using var second = new DebugSession(new DapClient(await proxy.ConnectAsync(ct), output.WriteLine));
+            var refusal = await Assert.ThrowsAsync<DapRequestFailedException>(() => second.AttachAsync([], ct));
+            Assert.Contains("already being debugged", refusal.Message);
+
+            await first.DisconnectAsync(ct);
+        }
+
+        await BreakInHelloAsync(proxy, "Again", ct);
+    }
+
+    [Fact]
+    public async Task End_to_end_a_published_site_run_by_the_proxy_process_stops_at_a_breakpoint_and_answers_after_continue()
+    {
+        var ct = TestTimeouts.Default(120);
+        var python = PythonEnvironment.Require();
+        var secret = RunningProxy.NewSecret();
+        var site = FlaskHelloSite.Publish(secret);
+        var port = FreePort.Get();
+        var debugPort = FreePort.Get();
+        try
+        {
+            // Started the way a host starts it: from the site root, told its port, secret read from web.config.
+            var start = new ManagedProcessStartInfo("dotnet", "ptvsd/Ptvsd.WebSocketProxy.dll", "--", python.Path, "app.py")
+            {
+                WorkingDirectory = site,
+                Output = output.WriteLine,
+            };
+            start.Environment["PORT"] = port.ToString();
+            start.Environment["WSGI_PTVSD_ADDRESS"] = $"127.0.0.1:{debugPort}";
+            start.Environment["WSGI_PTVSD_SECRET"] = null;
+            await using var proxyProcess = ManagedProcess.Start(start);
+            await proxyProcess.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Any, port), TimeSpan.FromSeconds(30), ct);
+            await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
+
+            var baseUri = new Uri($"http://127.0.0.1:{port}/");
+            await WaitForAppAsync(baseUri, ct);
+            var webSocket = new System.Net.WebSockets.ClientWebSocket();
+            webSocket.Options.SetRequestHeader("Authorization", RunningProxy.Basic(secret));
+            await webSocket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ptvsd"), ct);
+            await using var session = new DebugSession(new DapClient(webSocket, output.WriteLine));
+            var appPath = Path.Combine(site, "app.py");
+            await session.AttachAsync([(appPath, FlaskHelloSite.BreakpointLine(appPath))], ct);
+
+            using var http = new HttpClient { BaseAddress = baseUri };
+            var request = http.GetStringAsync("/?name=Published", ct);
+            var threadId = await session.WaitForStopAsync(ct);
+            Assert.False(request.IsCompleted, "the request should be held at the breakpoint");
+            Assert.Equal("'Hello, Published!'", await session.EvaluateInTopFrameAsync(threadId, "greeting", ct));
+            await session.ContinueAsync(threadId, ct);
+
+            Assert.Equal("Hello, Published!", await request);
+            await session.DisconnectAsync(ct);
+            Assert.DoesNotContain(secret, string.Join('\n', proxyProcess.Output));
+        }
+        finally
+        {
+            Directory.Delete(site, recursive: true);
+        }
+    }
+
+    private async Task<RunningProxy> StartFlaskHelloAsync(CancellationToken ct)
+    {
+        var python = PythonEnvironment.Require();
+        var debugPort = FreePort.Get();
+        var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.ContentRoot = FlaskHelloSite.Folder;
+            options.AppCommand = [python.Path, "app.py"];
+            options.DebugServer = AuthenticationTests.Loopback(debugPort);
+        });
+
+        await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
+        await WaitForAppAsync(proxy.BaseUri, ct);
+        return proxy;
+    }
+
+    /// <summary>Waits until the proxy forwards to the app (it answers 502 while the app starts).</summary>
+    private static async Task WaitForAppAsync(Uri baseUri, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = baseUri };
+        while (true)
+        {
+            using var response = await http.GetAsync("/?name=ready", ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>Attaches through the proxy, stops a request at the breakpoint, reads a local, continues, detaches.</summary>
+    private async Task BreakInHelloAsync(RunningProxy proxy, string name, CancellationToken ct)
+    {
+        var line = FlaskHelloSite.BreakpointLine(FlaskHelloSite.AppPath);
+        await using var session = await DebugSession.ConnectAndAttachAsync(
+            async token => new DapClient(await proxy.ConnectAsync(token), output.WriteLine),
+            [(FlaskHelloSite.AppPath, line)],
+            TimeSpan.FromSeconds(10),
+            ct);
+        Assert.True((bool?)session.Breakpoints.Single()["verified"]);
+
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+        var request = http.GetStringAsync($"/?name={name}", ct);
+        var threadId = await session.WaitForStopAsync(ct);
+        Assert.Equal($"'{name}'", await session.EvaluateInTopFrameAsync(threadId, "name", ct));
+        await session.ContinueAsync(threadId, ct);
+
+        Assert.Equal($"Hello, {name}!", await request);
+        await session.DisconnectAsync(ct);
+    }
+}
