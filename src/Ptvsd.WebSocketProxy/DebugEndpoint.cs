@@ -61,7 +61,7 @@ public sealed partial class DebugEndpoint(
         if (WantsJson(context.Request))
         {
             context.Response.ContentType = MediaTypeNames.Application.Json;
-            await context.Response.WriteAsync(report.ToJsonString(), context.RequestAborted);
+            await context.Response.WriteAsync(report.ToJsonString(StatusPage.JsonOptions), context.RequestAborted);
             return;
         }
 

@@ -8,7 +8,10 @@ namespace Ptvsd.WebSocketProxy.Status;
 /// <summary>Renders the status as the HTML page a person opens in a browser to check that the proxy is deployed.</summary>
 public static class StatusPage
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // The JSON is served as application/json and HTML-encoded again on the page, so '+' in a version need not be escaped.
+    public static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonSerializerOptions Indented = new(JsonOptions) { WriteIndented = true };
 
     public static string Render(JsonObject status, string host)
     {
