@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using Ptvsd.Testing;
+
+namespace Ptvsd.Benchmarks;
+
+/// <param name="RelayLatency">Through a plain TCP relay: a reference, not part of any target.</param>
+/// <param name="RelayThroughput">Through a plain TCP relay: a reference, not part of any target.</param>
+public sealed record BenchmarkResults(
+    LatencyResult DirectLatency,
+    LatencyResult RelayLatency,
+    LatencyResult ProxyLatency,
+    ThroughputResult DirectThroughput,
+    ThroughputResult RelayThroughput,
+    ThroughputResult ProxyThroughput,
+    DapSessionResult StockSession,
+    DapSessionResult ProxySession);
+
+/// <summary>Prints the results as one table, ending with the targets and whether each is met.</summary>
+internal static class Report
+{
+    public const double MinThroughputRatio = 0.5;
+    public const double MaxAddedLatencyMicroseconds = 100;
+
+    private const string Direct = "direct TCP → echo server";
+    private const string ThroughRelay = "(reference) TCP → plain TCP relay → echo server";
+    private const string ThroughProxy = "WebSocket → proxy /ptvsd → echo server";
+
+    /// <summary>Writes the report; returns whether every target was met.</summary>
+    public static bool Write(
+        TextWriter writer, BenchmarkResults results, PythonEnvironment python, IReadOnlyCollection<string> proxyWarnings, TimeSpan elapsed, string loadAtStart)
+    {
+        writer.WriteLine();
+        writer.WriteLine($"Ptvsd.WebSocketProxy benchmarks ({elapsed.TotalSeconds:0} s)");
+        writer.WriteLine($"   machine  {Environment.ProcessorCount} cores{CpuModel()}, {RuntimeInformation.OSDescription}");
+        writer.WriteLine($"   .NET     {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; proxy, echo server and clients in this one process");
+        writer.WriteLine($"   Python   {python.Path}, debugpy {python.DebugpyVersion}, flask {python.FlaskVersion}");
+        writer.WriteLine($"   load     {loadAtStart} at start, {LoadAverage()} at end (1-min load average: other work sharing the cores skews every figure)");
+
+        var (directLatency, proxyLatency) = (results.DirectLatency, results.ProxyLatency);
+        var addedLatency = proxyLatency.P50Microseconds - directLatency.P50Microseconds;
+        writer.WriteLine();
+        writer.WriteLine($"1. Round-trip latency: one {RelayBenchmark.MessageSize}-byte message out, wait for its echo; "
+            + $"{RelayBenchmark.LatencyRoundTrips:N0} round trips per path after {RelayBenchmark.LatencyWarmUp:N0} warm-up, paths taking turns");
+        new TextTable("path", "p50 µs", "p99 µs")
+            .Add(Direct, Us(directLatency.P50Microseconds), Us(directLatency.P99Microseconds))
+            .Add(ThroughRelay, Us(results.RelayLatency.P50Microseconds), Us(results.RelayLatency.P99Microseconds))
+            .Add(ThroughProxy, Us(proxyLatency.P50Microseconds), Us(proxyLatency.P99Microseconds))
+            .Add("added by the proxy", Us(addedLatency), Us(proxyLatency.P99Microseconds - directLatency.P99Microseconds))
+            .Add("proxy / direct", Ratio(proxyLatency.P50Microseconds / directLatency.P50Microseconds), Ratio(proxyLatency.P99Microseconds / directLatency.P99Microseconds))
+            .WriteTo(writer);
+
+        var (directThroughput, proxyThroughput) = (results.DirectThroughput, results.ProxyThroughput);
+        var throughputRatio = proxyThroughput.MegabytesPerSecond / directThroughput.MegabytesPerSecond;
+        writer.WriteLine();
+        writer.WriteLine($"2. Throughput: {RelayBenchmark.ThroughputBytes / (1024 * 1024)} MiB sent in {RelayBenchmark.ChunkSize / 1024} KiB writes while the echo is read back; "
+            + $"MB/s = payload bytes (counted once) / 10^6 / seconds to the last echoed byte; median of {RelayBenchmark.ThroughputRuns} runs per path, paths taking turns");
+        writer.WriteLine("   CPU s/GiB = this process's CPU time (client, relay or proxy, echo server alike) per GiB echoed");
+        new TextTable("path", "MB/s", "runs MB/s", "CPU s/GiB")
+            .Add(Direct, Mbps(directThroughput.MegabytesPerSecond), Runs(directThroughput), Cpu(directThroughput))
+            .Add(ThroughRelay, Mbps(results.RelayThroughput.MegabytesPerSecond), Runs(results.RelayThroughput), Cpu(results.RelayThroughput))
+            .Add(ThroughProxy, Mbps(proxyThroughput.MegabytesPerSecond), Runs(proxyThroughput), Cpu(proxyThroughput))
+            .Add("proxy / direct", Ratio(throughputRatio), "", Ratio(proxyThroughput.CpuSecondsPerGibibyte / directThroughput.CpuSecondsPerGibibyte))
+            .WriteTo(writer);
+
+        var (stock, proxied) = (results.StockSession, results.ProxySession);
+        var sessionRatio = proxied.MedianMilliseconds / stock.MedianMilliseconds;
+        writer.WriteLine();
+        writer.WriteLine("3. Debugger session on samples/FlaskHello: connect, initialize, attach, setBreakpoints, configurationDone, "
+            + "GET /?name=… stops, stackTrace + evaluate greeting, continue, response, disconnect;");
+        writer.WriteLine($"   median of {DapSessionBenchmark.Sessions} re-attaches to one app process after 1 warm-up");
+        new TextTable("path", "median ms", "sessions ms", "refused attaches")
+            .Add("stock debugpy.listen, DAP over TCP, GET to the app", Ms(stock.MedianMilliseconds), string.Join(" ", stock.SessionMilliseconds.Select(Ms)), Count(stock.RefusedAttaches))
+            .Add("proxy + bootstrap, DAP over WebSocket, GET via proxy", Ms(proxied.MedianMilliseconds), string.Join(" ", proxied.SessionMilliseconds.Select(Ms)), Count(proxied.RefusedAttaches))
+            .Add("proxy / stock", Ratio(sessionRatio), "", "")
+            .WriteTo(writer);
+
+        var throughputMet = throughputRatio >= MinThroughputRatio;
+        var latencyMet = addedLatency < MaxAddedLatencyMicroseconds;
+        var sessionMet = proxied.MedianMilliseconds < stock.MedianMilliseconds;
+        writer.WriteLine();
+        writer.WriteLine("4. Targets");
+        new TextTable("target", "measured", "")
+            .Add($"throughput through the proxy ≥ {MinThroughputRatio:0.0#}× direct", Ratio(throughputRatio), Verdict(throughputMet))
+            .Add($"added p50 latency < {MaxAddedLatencyMicroseconds:0} µs", $"{Us(addedLatency)} µs", Verdict(latencyMet))
+            .Add("DAP session through the proxy faster than stock debugpy", $"{Ms(proxied.MedianMilliseconds)} vs {Ms(stock.MedianMilliseconds)} ms", Verdict(sessionMet))
+            .WriteTo(writer);
+
+        writer.WriteLine();
+        writer.WriteLine(proxyWarnings.Count == 0 ? "Proxy warnings: none" : $"Proxy warnings ({proxyWarnings.Count}):");
+        foreach (var warning in proxyWarnings)
+        {
+            writer.WriteLine("   " + warning);
+        }
+
+        return throughputMet && latencyMet && sessionMet;
+    }
+
+    private static string Us(double microseconds) => microseconds.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Ms(double milliseconds) => milliseconds.ToString("0", CultureInfo.InvariantCulture);
+
+    private static string Mbps(double megabytesPerSecond) => megabytesPerSecond.ToString("0", CultureInfo.InvariantCulture);
+
+    private static string Runs(ThroughputResult result) => string.Join(" ", result.Runs.Select(Mbps));
+
+    private static string Cpu(ThroughputResult result) => result.CpuSecondsPerGibibyte.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
+
+    private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
+
+    private static string Verdict(bool met) => met ? "met" : "MISSED";
+
+    /// <summary>The 1-minute load average from /proc/loadavg on Linux; "n/a" elsewhere.</summary>
+    public static string LoadAverage()
+    {
+        const string LoadAvg = "/proc/loadavg";
+        return File.Exists(LoadAvg) ? File.ReadAllText(LoadAvg).Split(' ')[0] : "n/a";
+    }
+
+    /// <summary>", model name" from /proc/cpuinfo on Linux; nothing elsewhere.</summary>
+    private static string CpuModel()
+    {
+        const string CpuInfo = "/proc/cpuinfo";
+        if (!File.Exists(CpuInfo))
+        {
+            return "";
+        }
+
+        var model = File.ReadLines(CpuInfo)
+            .FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?
+            .Split(':', 2)[1].Trim();
+        return model is null ? "" : $" ({model})";
+    }
+}
