@@ -12,6 +12,7 @@ namespace Ptvsd.WebSocketProxy.App;
 public sealed partial class AppForwarder(AppSupervisor app, ILogger<AppForwarder> logger) : IDisposable
 {
     private const int WebSocketBufferSize = 16 * 1024;
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     // No timeout, no redirects, no cookies, no decompression: the proxy is transparent, and a request held by
     // a breakpoint may take as long as the developer needs.
@@ -171,7 +172,20 @@ public sealed partial class AppForwarder(AppSupervisor app, ILogger<AppForwarder
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var toApp = PumpMessagesAsync(downstream, upstream, cancel.Token);
         var toClient = PumpMessagesAsync(upstream, downstream, cancel.Token);
-        await Task.WhenAny(toApp, toClient);
+        var first = await Task.WhenAny(toApp, toClient);
+        try
+        {
+            // A close passed on by one pump is answered through the other: let it finish the handshake.
+            if (first.IsCompletedSuccessfully)
+            {
+                await Task.WhenAll(toApp, toClient).WaitAsync(CloseHandshakeTimeout, context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or TimeoutException)
+        {
+            // One side went away without finishing the close handshake; the cancellation below ends the other.
+        }
+
         await cancel.CancelAsync();
         try
         {
@@ -179,7 +193,7 @@ public sealed partial class AppForwarder(AppSupervisor app, ILogger<AppForwarder
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
-            // One side went away without a close handshake; the other is closed by the cancellation above.
+            // Already accounted for above: a pump ended by the cancellation or by its side going away.
         }
     }
 
