@@ -87,13 +87,8 @@ public sealed partial class AppForwarder(AppSupervisor app, ILogger<AppForwarder
             request.Content = new StreamContent(source.Body);
         }
 
-        foreach (var (name, values) in source.Headers)
+        foreach (var (name, values) in ForwardedHeaders.Forwardable(source.Headers))
         {
-            if (!ForwardedHeaders.IsForwardable(name, source.Headers))
-            {
-                continue;
-            }
-
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
             {
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
@@ -143,12 +138,9 @@ public sealed partial class AppForwarder(AppSupervisor app, ILogger<AppForwarder
             upstream.Options.AddSubProtocol(protocol);
         }
 
-        foreach (var (name, values) in context.Request.Headers)
+        foreach (var (name, values) in ForwardedHeaders.ForwardableToWebSocket(context.Request.Headers))
         {
-            if (ForwardedHeaders.IsForwardableToWebSocket(name, context.Request.Headers))
-            {
-                upstream.Options.SetRequestHeader(name, values.ToString());
-            }
+            upstream.Options.SetRequestHeader(name, values.ToString());
         }
 
         foreach (var (name, values) in ForwardedHeaders.For(context))

@@ -19,30 +19,22 @@ public static class ForwardedHeaders
         "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Sec-WebSocket-Accept",
     };
 
-    public static bool IsForwardable(string name, IHeaderDictionary headers)
+    /// <summary>The request headers that cross to the app: all but hop-by-hop ones and those named in Connection.</summary>
+    public static IEnumerable<KeyValuePair<string, StringValues>> Forwardable(IHeaderDictionary headers)
     {
-        if (HopByHop.Contains(name))
-        {
-            return false;
-        }
-
-        // Headers named in Connection are hop-by-hop for this message too.
+        // Headers named in Connection are hop-by-hop for this message too; read them once per request.
+        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var value in headers.Connection)
         {
-            foreach (var token in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (token.Equals(name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return false;
-                }
-            }
+            named.UnionWith((value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         }
 
-        return true;
+        return headers.Where(header => !HopByHop.Contains(header.Key) && !named.Contains(header.Key));
     }
 
-    public static bool IsForwardableToWebSocket(string name, IHeaderDictionary headers) =>
-        IsForwardable(name, headers) && !WebSocketHandshake.Contains(name) && !name.Equals("Host", StringComparison.OrdinalIgnoreCase);
+    /// <summary>As <see cref="Forwardable"/>, less the handshake headers the proxy's own WebSocket client writes.</summary>
+    public static IEnumerable<KeyValuePair<string, StringValues>> ForwardableToWebSocket(IHeaderDictionary headers) =>
+        Forwardable(headers).Where(header => !WebSocketHandshake.Contains(header.Key) && !header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase));
 
     public static bool IsForwardableResponse(string name, HttpResponseHeaders headers) =>
         !HopByHop.Contains(name) && !headers.Connection.Contains(name, StringComparer.OrdinalIgnoreCase);
