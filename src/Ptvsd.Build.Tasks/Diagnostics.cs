@@ -1,0 +1,63 @@
+using System.Xml;
+using Microsoft.Build.Utilities;
+
+namespace Ptvsd.Build.Tasks;
+
+/// <summary>
+/// Every warning and error the SDK's tasks report: a stable code, what is wrong, and a one-line fix.
+/// The README's table of codes lists the same.
+/// </summary>
+internal static class Diagnostics
+{
+    public const string ProxyDisabledByUserTransform = "PTVSD1001";
+    public const string TransformTrackedByGit = "PTVSD1002";
+    public const string RequirementsLackDebugpy = "PTVSD1003";
+    public const string WebSocketsDisabled = "PTVSD1004";
+    public const string FastCgiSite = "PTVSD1005";
+    public const string MalformedTransform = "PTVSD1101";
+    public const string MalformedWebConfig = "PTVSD1102";
+    public const string InvalidSiteUrl = "PTVSD1103";
+
+    public static void ProxyDisabled(this TaskLoggingHelper log, string transformFile, string what) =>
+        Warn(log, ProxyDisabledByUserTransform, transformFile,
+            $"{transformFile} is yours (its generated-file marker comment was removed) and {what}, so this Debug publish carries no debug proxy. " +
+            "Fix: delete the file to get a fresh generated one, or put the missing part back.");
+
+    public static void TrackedByGit(this TaskLoggingHelper log, string transformFile) =>
+        Warn(log, TransformTrackedByGit, transformFile,
+            $"{transformFile} is tracked by git, so the debug secret it holds is in source control. " +
+            "Fix: git rm --cached web.debug.config, then add web.debug.config to .gitignore.");
+
+    public static void NoDebugpyRequirement(this TaskLoggingHelper log, string requirementsFile) =>
+        Warn(log, RequirementsLackDebugpy, requirementsFile,
+            $"{requirementsFile} does not name debugpy, so the host's Python may not have it and nothing can be attached. " +
+            "Fix: add a line 'debugpy' to requirements.txt.");
+
+    public static void WebSocketsTurnedOff(this TaskLoggingHelper log, string webConfig) =>
+        Warn(log, WebSocketsDisabled, webConfig,
+            $"{webConfig} sets <webSocket enabled=\"false\"/>; the Debug publish turns WebSockets on, but the site must allow them too. " +
+            "Fix: remove that element from web.config, and turn on 'Web sockets' in the site's configuration.");
+
+    public static void FastCgi(this TaskLoggingHelper log, string webConfig) =>
+        Warn(log, FastCgiSite, webConfig,
+            $"{webConfig} runs Python through FastCGI (wfastcgi), which the debug proxy cannot front under IIS, so attaching will fail there (Linux hosts use ptvsd/startup.sh and are not affected). " +
+            "Fix: move the site to HttpPlatformHandler: https://learn.microsoft.com/visualstudio/python/configure-web-apps-for-iis-windows");
+
+    public static void NotWellFormed(this TaskLoggingHelper log, string code, string file, XmlException error) =>
+        log.LogError(null, code, null, file, error.LineNumber, error.LinePosition, 0, 0,
+            $"{file} is not well-formed XML, so nothing was published: {FirstSentence(error.Message)} Fix the file, or delete it if it is web.debug.config to get a fresh one.");
+
+    public static void BadSiteUrl(this TaskLoggingHelper log, string siteUrl) =>
+        log.LogError(null, InvalidSiteUrl, null, null, 0, 0, 0, 0,
+            $"PtvsdSiteUrl '{siteUrl}' is not an absolute http, https, ws or wss URL. Fix: set it like https://myapp.azurewebsites.net, or set PtvsdSiteName=myapp instead.");
+
+    private static void Warn(TaskLoggingHelper log, string code, string file, string message) =>
+        log.LogWarning(null, code, null, file, 0, 0, 0, 0, message);
+
+    // XmlException messages end with " Line 3, position 7." which the error's own line and column already say.
+    private static string FirstSentence(string message)
+    {
+        var lineAt = message.IndexOf(" Line ", System.StringComparison.Ordinal);
+        return lineAt > 0 ? message.Substring(0, lineAt) : message;
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Text;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Ptvsd.Build.Tasks;
+
+/// <summary>
+/// Composes the attach URI <c>wss://SECRET@HOST/ptvsd</c>. The host comes from the first of: the site URL, the
+/// site name (an App Service name, or a host name if it has a dot), the publish profile's site URL, the
+/// publish profile's site name, and finally the project's name as an App Service name.
+/// </summary>
+public sealed class ResolveAttachUri : Task
+{
+    private const string AppServiceDomain = ".azurewebsites.net";
+
+    [Required]
+    public string Secret { get; set; } = "";
+
+    /// <summary><c>PtvsdSiteUrl</c>: http(s)://host[:port][/app]; http gives ws://, https gives wss://.</summary>
+    public string? SiteUrl { get; set; }
+
+    /// <summary><c>PtvsdSiteName</c>.</summary>
+    public string? SiteName { get; set; }
+
+    /// <summary>The publish profile's <c>SiteUrlToLaunchAfterPublish</c>.</summary>
+    public string? ProfileSiteUrl { get; set; }
+
+    /// <summary>The publish profile's <c>PublishSiteName</c>.</summary>
+    public string? ProfileSiteName { get; set; }
+
+    [Required]
+    public string ProjectName { get; set; } = "";
+
+    [Output]
+    public string AttachUri { get; private set; } = "";
+
+    public override bool Execute()
+    {
+        Uri? site;
+        if (!string.IsNullOrWhiteSpace(SiteUrl))
+        {
+            site = ParseSiteUrl(SiteUrl!);
+            if (site is null)
+            {
+                Log.BadSiteUrl(SiteUrl!);
+                return false;
+            }
+        }
+        else
+        {
+            site = FromSiteName(SiteName)
+                ?? (string.IsNullOrWhiteSpace(ProfileSiteUrl) ? null : ParseSiteUrl(ProfileSiteUrl!))
+                ?? FromSiteName(ProfileSiteName)
+                ?? FromSiteName(ToHostLabel(ProjectName))!;
+        }
+
+        AttachUri = Compose(site, Secret);
+        return true;
+    }
+
+    /// <summary>The attach URI on <paramref name="site"/>: same host, port and path base, WebSocket scheme, /ptvsd.</summary>
+    internal static string Compose(Uri site, string secret)
+    {
+        var scheme = site.Scheme is "http" or "ws" ? "ws" : "wss";
+        var builder = new UriBuilder(site)
+        {
+            Scheme = scheme,
+            Port = site.IsDefaultPort ? -1 : site.Port,
+            UserName = Uri.EscapeDataString(secret),
+            Path = site.AbsolutePath.TrimEnd('/') + "/ptvsd",
+            Query = "",
+            Fragment = "",
+        };
+        return builder.Uri.AbsoluteUri;
+    }
+
+    private static Uri? ParseSiteUrl(string value) =>
+        Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https" or "ws" or "wss"
+        && uri.UserInfo.Length == 0
+        && uri.HostNameType is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6
+            ? uri
+            : null;
+
+    private static Uri? FromSiteName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var host = name!.Trim().ToLowerInvariant();
+        return ParseSiteUrl("https://" + (host.IndexOf('.') >= 0 ? host : host + AppServiceDomain));
+    }
+
+    // App Service names are letters, digits and hyphens; a project name like "Flask_Hello 2" becomes "flask-hello-2".
+    private static string ToHostLabel(string projectName)
+    {
+        var label = new StringBuilder(projectName.Length);
+        foreach (var c in projectName.ToLowerInvariant())
+        {
+            label.Append(c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '-');
+        }
+
+        var trimmed = label.ToString().Trim('-');
+        return trimmed.Length == 0 ? "site" : trimmed;
+    }
+}
