@@ -109,7 +109,7 @@ internal static class DapSessionBenchmark
     private static async Task<DapSessionResult> MeasureAsync(
         Func<CancellationToken, Task<DapClient>> connect, HttpClient http, string sample, CancellationToken cancellationToken)
     {
-        var breakpoint = (Path.Combine(sample, "app.py"), FindMarkerLine(sample));
+        var breakpoint = (Path.Combine(sample, "app.py"), SourceMarkers.LineOf(Path.Combine(sample, "app.py")));
 
         // The first session pays one-time costs on both ends (pydevd's first trace set-up, the client's
         // JIT, the HTTP connections), so it is run but not recorded.
@@ -173,12 +173,5 @@ internal static class DapSessionBenchmark
         }
 
         return (elapsed.TotalMilliseconds, attempts - 1);
-    }
-
-    private static int FindMarkerLine(string sample)
-    {
-        var lines = File.ReadAllLines(Path.Combine(sample, "app.py"));
-        var index = Array.FindIndex(lines, line => line.TrimEnd().EndsWith("# breakpoint-here", StringComparison.Ordinal));
-        return index >= 0 ? index + 1 : throw new InvalidDataException($"No '# breakpoint-here' line in {sample}/app.py.");
     }
 }

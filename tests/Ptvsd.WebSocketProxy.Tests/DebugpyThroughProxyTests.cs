@@ -84,7 +84,7 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
             await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
 
             var baseUri = new Uri($"http://127.0.0.1:{port}/");
-            await WaitForAppAsync(baseUri, ct);
+            await ProxiedApp.WaitUntilServingAsync(baseUri, ct);
             var webSocket = new System.Net.WebSockets.ClientWebSocket();
             webSocket.Options.SetRequestHeader("Authorization", RunningProxy.Basic(secret));
             await webSocket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ptvsd"), ct);
@@ -121,25 +121,8 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
         });
 
         await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
-        await WaitForAppAsync(proxy.BaseUri, ct);
+        await ProxiedApp.WaitUntilServingAsync(proxy.BaseUri, ct);
         return proxy;
-    }
-
-    /// <summary>Waits until the proxy forwards to the app (it answers 502 while the app starts).</summary>
-    private static async Task WaitForAppAsync(Uri baseUri, CancellationToken ct)
-    {
-        using var http = new HttpClient { BaseAddress = baseUri };
-        while (true)
-        {
-            using var response = await http.GetAsync("/?name=ready", ct);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-            await Task.Delay(100, ct);
-        }
     }
 
     /// <summary>Attaches through the proxy, stops a request at the breakpoint, reads a local, continues, detaches.</summary>

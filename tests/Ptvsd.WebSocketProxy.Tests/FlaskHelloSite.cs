@@ -9,12 +9,7 @@ internal static class FlaskHelloSite
 
     public static string AppPath => Path.Combine(Folder, "app.py");
 
-    public static int BreakpointLine(string appPath)
-    {
-        var lines = File.ReadAllLines(appPath);
-        var index = Array.FindIndex(lines, line => line.TrimEnd().EndsWith("# breakpoint-here", StringComparison.Ordinal));
-        return index >= 0 ? index + 1 : throw new InvalidOperationException($"{appPath} has no '# breakpoint-here' marker");
-    }
+    public static int BreakpointLine(string appPath) => SourceMarkers.LineOf(appPath);
 
     /// <summary>
     /// Lays a site out as a Debug publish does: the app at the root, the proxy and its bootstrap under ptvsd/,

@@ -1,3 +1,4 @@
+using Ptvsd.Testing;
 using System.Net.Sockets;
 using System.Text;
 

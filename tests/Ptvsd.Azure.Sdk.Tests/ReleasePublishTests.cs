@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+
+namespace Ptvsd.Azure.Sdk.Tests;
+
+/// <summary>A Release publish must be exactly what the same project publishes without the SDK.</summary>
+[Collection(SdkCollection.Name)]
+public sealed class ReleasePublishTests(SdkFeed feed, ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(ProjectBase.NoTargets)]
+    [InlineData(ProjectBase.Web)]
+    public async Task A_release_publish_is_byte_identical_to_one_without_the_sdk(ProjectBase projectBase)
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output, projectBase);
+
+        // Same folder for both, so that compiled outputs (the Web SDK's assembly and its pdb path) can match.
+        project.WriteProjectFile(withSdk: false);
+        var withoutSdk = await project.PublishAsync("Release", ct);
+        withoutSdk.AssertSucceeded();
+
+        project.Clean();
+        project.WriteProjectFile(withSdk: true);
+        // A Debug publish first leaves web.debug.config (with its secret) beside the project, as in real life.
+        (await project.PublishAsync("Debug", ct)).AssertSucceeded();
+        Assert.True(File.Exists(project.TransformFile));
+        project.Clean();
+        var withSdk = await project.PublishAsync("Release", ct);
+        withSdk.AssertSucceeded();
+
+        Assert.DoesNotContain("Ptvsd attach URI", withSdk.Log);
+        Assert.Equal(Fingerprint(withoutSdk.PublishDir), Fingerprint(withSdk.PublishDir));
+    }
+
+    /// <summary>Every file under <paramref name="folder"/> with the SHA-256 of its bytes, in path order.</summary>
+    private static string[] Fingerprint(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(file => $"{Path.GetRelativePath(folder, file)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))}")
+            .Order(StringComparer.Ordinal)];
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Ptvsd.Azure.Sdk.Tests;
+
+/// <summary>
+/// samples/FlaskHello, published with -c Debug through the packed SDK and started the way App Service Linux
+/// starts it (its ptvsd/startup.sh), takes a real debugpy session through the proxy.
+/// </summary>
+[Collection(SdkCollection.Name)]
+public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_published_sample_started_by_its_startup_script_stops_at_a_breakpoint_and_answers_after_continue()
+    {
+        var ct = TestTimeouts.Default(300);
+        var python = PythonEnvironment.Require();
+        var site = Directory.CreateTempSubdirectory("ptvsd-sample-site-").FullName;
+        var hostBin = Directory.CreateTempSubdirectory("ptvsd-host-bin-").FullName;
+        try
+        {
+            // The sample as it is in the repository: its own global.json pin and nuget.config feed.
+            var (exitCode, log) = await DotnetCli.RunAsync(
+                feed, RepoPaths.Sample("FlaskHello"), ["publish", "-c", "Debug", "-o", site, "-nologo"], output, ct);
+            Assert.True(exitCode == 0, $"publish failed:\n{log}");
+            var publish = new PublishResult(exitCode, log, site);
+            var secret = publish.SecretInAttachUri!;
+
+            // A host's `python` is the interpreter that has the app's requirements.
+            File.CreateSymbolicLink(Path.Combine(hostBin, "python"), python.Path);
+            var port = FreePort.Get();
+            var debugPort = FreePort.Get();
+            var start = new ManagedProcessStartInfo("sh", "ptvsd/startup.sh") { WorkingDirectory = site, Output = output.WriteLine };
+            start.Environment["PATH"] = hostBin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+            start.Environment["PORT"] = port.ToString();
+            start.Environment["WSGI_PTVSD_ADDRESS"] = $"127.0.0.1:{debugPort}";
+            start.Environment["WSGI_PTVSD_SECRET"] = null;
+            await using var host = ManagedProcess.Start(start);
+            await host.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Any, port), TimeSpan.FromSeconds(60), ct);
+            await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(60), ct);
+            var baseUri = new Uri($"http://127.0.0.1:{port}/");
+            await ProxiedApp.WaitUntilServingAsync(baseUri, ct);
+
+            var webSocket = new ClientWebSocket();
+            webSocket.Options.SetRequestHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(secret + ":")));
+            await webSocket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ptvsd"), ct);
+            await using var session = new DebugSession(new DapClient(webSocket, output.WriteLine));
+            var appPath = Path.Combine(site, "app.py");
+            await session.AttachAsync([(appPath, SourceMarkers.LineOf(appPath))], ct);
+
+            using var http = new HttpClient { BaseAddress = baseUri };
+            var request = http.GetStringAsync("/?name=Published", ct);
+            var threadId = await session.WaitForStopAsync(ct);
+            Assert.False(request.IsCompleted, "the request should be held at the breakpoint");
+            Assert.Equal("'Hello, Published!'", await session.EvaluateInTopFrameAsync(threadId, "greeting", ct));
+            await session.ContinueAsync(threadId, ct);
+
+            Assert.Equal("Hello, Published!", await request);
+            await session.DisconnectAsync(ct);
+            Assert.DoesNotContain(secret, string.Join('\n', host.Output));
+        }
+        finally
+        {
+            Directory.Delete(site, recursive: true);
+            Directory.Delete(hostBin, recursive: true);
+        }
+    }
+}
