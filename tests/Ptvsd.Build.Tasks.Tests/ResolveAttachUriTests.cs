@@ -1,0 +1,90 @@
+using Ptvsd.Build.Tasks.Tests.Support;
+
+namespace Ptvsd.Build.Tasks.Tests;
+
+/// <summary>Where the attach URI points, and which setting decides it.</summary>
+public sealed class ResolveAttachUriTests
+{
+    private const string Secret = "abcdefghijklmnopqrstuvwxyz234567";
+
+    [Theory]
+    [InlineData("https://from-url.example.com", "from-name", "https://from-profile-url.example.com", "from-profile-name", "wss://{s}@from-url.example.com/ptvsd")]
+    [InlineData("", "from-name", "https://from-profile-url.example.com", "from-profile-name", "wss://{s}@from-name.azurewebsites.net/ptvsd")]
+    [InlineData(" ", "", "https://from-profile-url.example.com", "from-profile-name", "wss://{s}@from-profile-url.example.com/ptvsd")]
+    [InlineData("", " ", "", "from-profile-name", "wss://{s}@from-profile-name.azurewebsites.net/ptvsd")]
+    [InlineData("", "", "", "", "wss://{s}@flask-hello-2.azurewebsites.net/ptvsd")]
+    public void The_site_url_wins_over_the_site_name_then_the_profile_url_profile_name_and_project_name(
+        string siteUrl, string siteName, string profileSiteUrl, string profileSiteName, string expected)
+    {
+        var run = Resolve(siteUrl, siteName, profileSiteUrl, profileSiteName, projectName: "Flask_Hello 2");
+
+        Assert.True(run.Succeeded);
+        Assert.Equal(WithSecret(expected), run.Task.AttachUri);
+    }
+
+    [Theory]
+    [InlineData("https://myapp.azurewebsites.net", "wss://{s}@myapp.azurewebsites.net/ptvsd")]
+    [InlineData("http://localhost:8080", "ws://{s}@localhost:8080/ptvsd")]
+    [InlineData("https://debug.example.com:8443/", "wss://{s}@debug.example.com:8443/ptvsd")]
+    [InlineData("https://example.com:443", "wss://{s}@example.com/ptvsd")]
+    [InlineData("https://example.com/app", "wss://{s}@example.com/app/ptvsd")]
+    [InlineData("https://example.com/app/?page=1#top", "wss://{s}@example.com/app/ptvsd")]
+    [InlineData("http://127.0.0.1:5000", "ws://{s}@127.0.0.1:5000/ptvsd")]
+    [InlineData("wss://example.com", "wss://{s}@example.com/ptvsd")]
+    [InlineData("https://example.com/my%20app", "wss://{s}@example.com/my%20app/ptvsd")]
+    [InlineData("http://[::1]:8080", "ws://{s}@[::1]:8080/ptvsd")]
+    [InlineData("HTTPS://Example.COM", "wss://{s}@example.com/ptvsd")]
+    public void A_site_url_keeps_its_host_port_and_path_base_with_the_websocket_scheme(string siteUrl, string expected)
+    {
+        Assert.Equal(WithSecret(expected), Resolve(siteUrl: siteUrl).Task.AttachUri);
+    }
+
+    [Theory]
+    [InlineData("MyApp", "wss://{s}@myapp.azurewebsites.net/ptvsd")]
+    [InlineData("debug.example.com", "wss://{s}@debug.example.com/ptvsd")]
+    public void A_site_name_is_an_app_service_name_unless_it_has_a_dot(string siteName, string expected)
+    {
+        Assert.Equal(WithSecret(expected), Resolve(siteName: siteName).Task.AttachUri);
+    }
+
+    [Theory]
+    [InlineData("FlaskHello", "flaskhello")]
+    [InlineData("Flask_Hello.Web", "flask-hello-web")]
+    [InlineData("__init__", "init")]
+    [InlineData("日本", "site")]
+    public void The_project_name_becomes_a_lower_case_host_label(string projectName, string label)
+    {
+        Assert.Equal(WithSecret($"wss://{{s}}@{label}.azurewebsites.net/ptvsd"), Resolve(projectName: projectName).Task.AttachUri);
+    }
+
+    [Theory]
+    [InlineData("myapp.azurewebsites.net")]
+    [InlineData("/site/app")]
+    [InlineData("ftp://example.com")]
+    [InlineData("https://user:password@example.com")]
+    [InlineData("https://")]
+    [InlineData("not a url at all")]
+    [InlineData("file:///var/www")]
+    public void A_bad_site_url_is_an_error(string siteUrl)
+    {
+        var run = Resolve(siteUrl: siteUrl, siteName: "ignored");
+
+        Assert.False(run.Succeeded);
+        Assert.Equal("PTVSD1103", Assert.Single(run.Log.Errors).Code);
+        Assert.Equal("", run.Task.AttachUri);
+    }
+
+    private static TaskRun<ResolveAttachUri> Resolve(
+        string siteUrl = "", string siteName = "", string profileSiteUrl = "", string profileSiteName = "", string projectName = "Project") =>
+        FakeBuildEngine.Run(new ResolveAttachUri
+        {
+            Secret = Secret,
+            SiteUrl = siteUrl,
+            SiteName = siteName,
+            ProfileSiteUrl = profileSiteUrl,
+            ProfileSiteName = profileSiteName,
+            ProjectName = projectName,
+        });
+
+    private static string WithSecret(string expected) => expected.Replace("{s}", Secret, StringComparison.Ordinal);
+}

@@ -1,0 +1,29 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Ptvsd.Build.Tasks.Tests.Support;
+
+/// <summary>Reads and edits web.debug.config text the way a test needs to.</summary>
+internal static partial class TransformText
+{
+    /// <summary>The values of every <c>WSGI_PTVSD_SECRET</c> app setting in <paramref name="configText"/>.</summary>
+    public static IReadOnlyList<string> Secrets(string configText) =>
+        XDocument.Parse(configText).Root!.Elements("appSettings").Elements("add")
+            .Where(add => (string?)add.Attribute("key") == DebugTransformDocument.SecretSettingName)
+            .Select(add => (string?)add.Attribute("value") ?? "")
+            .ToList();
+
+    /// <summary>A generated transform taken over by its user: the marker comment deleted, the rest as it was.</summary>
+    public static string TakenOver(string generated) => MarkerComment().Replace(generated, "", 1);
+
+    /// <summary>A user-owned transform edited by <paramref name="edit"/> (on its root element).</summary>
+    public static string TakenOver(string generated, Action<XElement> edit)
+    {
+        var document = XDocument.Parse(TakenOver(generated));
+        edit(document.Root!);
+        return document.Declaration + Environment.NewLine + document;
+    }
+
+    [GeneratedRegex(@"<!--.*?-->\s*", RegexOptions.Singleline)]
+    private static partial Regex MarkerComment();
+}
