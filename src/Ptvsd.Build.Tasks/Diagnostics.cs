@@ -51,6 +51,10 @@ internal static class Diagnostics
         log.LogError(null, InvalidSiteUrl, null, null, 0, 0, 0, 0,
             $"PtvsdSiteUrl '{siteUrl}' is not an absolute http, https, ws or wss URL. Fix: set it like https://myapp.azurewebsites.net, or set PtvsdSiteName=myapp instead.");
 
+    public static void BadSiteName(this TaskLoggingHelper log, string siteName) =>
+        log.LogError(null, InvalidSiteUrl, null, null, 0, 0, 0, 0,
+            $"PtvsdSiteName '{siteName}' is neither an App Service name nor a host name. Fix: use the site's name as in https://<name>.azurewebsites.net (letters, digits and hyphens), or set PtvsdSiteUrl instead.");
+
     private static void Warn(TaskLoggingHelper log, string code, string file, string message) =>
         log.LogWarning(null, code, null, file, 0, 0, 0, 0, message);
 

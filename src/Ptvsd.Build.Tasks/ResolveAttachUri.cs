@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -47,10 +48,19 @@ public sealed class ResolveAttachUri : Task
                 return false;
             }
         }
+        else if (!string.IsNullOrWhiteSpace(SiteName))
+        {
+            site = FromSiteName(SiteName);
+            if (site is null)
+            {
+                Log.BadSiteName(SiteName!);
+                return false;
+            }
+        }
         else
         {
-            site = FromSiteName(SiteName)
-                ?? (string.IsNullOrWhiteSpace(ProfileSiteUrl) ? null : ParseSiteUrl(ProfileSiteUrl!))
+            // The publish profile's values are not ours to judge: one that is no URL or host is passed over.
+            site = (string.IsNullOrWhiteSpace(ProfileSiteUrl) ? null : ParseSiteUrl(ProfileSiteUrl!))
                 ?? FromSiteName(ProfileSiteName)
                 ?? FromSiteName(ToHostLabel(ProjectName))!;
         }
@@ -91,6 +101,11 @@ public sealed class ResolveAttachUri : Task
         }
 
         var host = name!.Trim().ToLowerInvariant();
+        if (!host.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '.'))
+        {
+            return null;
+        }
+
         return ParseSiteUrl("https://" + (host.IndexOf('.') >= 0 ? host : host + AppServiceDomain));
     }
 

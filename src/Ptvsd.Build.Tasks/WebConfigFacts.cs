@@ -48,9 +48,12 @@ internal sealed class WebConfigFacts
         var appCommand = string.IsNullOrWhiteSpace(processPath)
             ? null
             : ProxyLaunch.AppCommandFromHttpPlatform(processPath!, (string?)httpPlatform!.Attribute("arguments") ?? "");
+        // An already-proxied web.config with nothing after "--" names no app; the default applies then.
+        appCommand = string.IsNullOrWhiteSpace(appCommand) ? null : appCommand;
 
+        // wfastcgi's WSGI_HANDLER setting alone may be a leftover; it means FastCGI only where no httpPlatform runs the app.
         var usesFastCgi = webServer.Elements("handlers").Elements("add").Any(IsFastCgiHandler)
-            || root.Elements("appSettings").Elements("add").Any(a => string.Equals((string?)a.Attribute("key"), "WSGI_HANDLER", StringComparison.OrdinalIgnoreCase));
+            || (appCommand is null && root.Elements("appSettings").Elements("add").Any(a => string.Equals((string?)a.Attribute("key"), "WSGI_HANDLER", StringComparison.OrdinalIgnoreCase)));
 
         var disablesWebSockets = webServer.Elements("webSocket")
             .Any(w => string.Equals(((string?)w.Attribute("enabled"))?.Trim(), "false", StringComparison.OrdinalIgnoreCase));

@@ -74,6 +74,24 @@ public sealed class ResolveAttachUriTests
         Assert.Equal("", run.Task.AttachUri);
     }
 
+    [Theory]
+    [InlineData("my app")]
+    [InlineData("my_app")]
+    [InlineData("https://myapp.azurewebsites.net")]
+    [InlineData("myapp:8080")]
+    public void A_bad_site_name_is_an_error(string siteName)
+    {
+        var run = Resolve(siteName: siteName, profileSiteName: "ignored");
+
+        Assert.False(run.Succeeded);
+        Assert.Equal("PTVSD1103", Assert.Single(run.Log.Errors).Code);
+        Assert.Contains("PtvsdSiteName", Assert.Single(run.Log.Errors).Message);
+    }
+
+    [Fact]
+    public void A_publish_profile_site_that_is_no_host_is_passed_over_for_the_project_name() =>
+        Assert.Equal(WithSecret("wss://{s}@project.azurewebsites.net/ptvsd"), Resolve(profileSiteUrl: "not a url", profileSiteName: "my app").Task.AttachUri);
+
     private static TaskRun<ResolveAttachUri> Resolve(
         string siteUrl = "", string siteName = "", string profileSiteUrl = "", string profileSiteName = "", string projectName = "Project") =>
         FakeBuildEngine.Run(new ResolveAttachUri
