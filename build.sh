@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for the README's commands:
-#   ./build.sh run     set up, build, and run samples/FlaskHello behind the proxy; prints the attach URI
+#   ./build.sh run     publish samples/FlaskHello -c Debug through the packed SDK, print the attach URI, run it
 #   ./build.sh test    install test prerequisites, run every test project, print "N passed, N failed"
 #   ./build.sh bench   run the benchmarks and print their figures
 set -euo pipefail
@@ -49,26 +49,33 @@ ensure_dotnet() {
   return 1
 }
 
-new_secret() {
-  # 160 bits from the kernel's CSPRNG, base32: letters and digits only, safe in a URI's user info.
-  head -c 20 /dev/urandom | base32 | tr -d '=\n' | tr 'A-Z' 'a-z'
-}
-
 cmd_run() {
   ensure_dotnet
-  local python port secret
+  local python port site host_bin
   python=$(ensure_python)
   port=${PTVSD_PORT:-8080}
-  dotnet build src/Ptvsd.WebSocketProxy -c Release -nologo -v quiet -clp:NoSummary >&2
-  secret=$(new_secret)
+  site=$root/artifacts/FlaskHello-debug
+  host_bin=$root/artifacts/host-bin
+
+  # Pack Ptvsd.Azure.Sdk (with the proxy and the tasks) into artifacts/packages, the samples' feed.
+  dotnet build sdk/Ptvsd.Azure.Sdk -c Release -nologo -v quiet -clp:NoSummary >&2
+  # NuGet caches packages by version, so a cache of our own makes the sample get the package just packed.
+  export NUGET_PACKAGES=$root/artifacts/nuget-packages
+  rm -rf "$NUGET_PACKAGES/ptvsd.azure.sdk" "$site"
+  # Published exactly as a user would, with the attach URI pointing at this machine.
+  dotnet publish samples/FlaskHello -c Debug -o "$site" -nologo -p:PtvsdSiteUrl="http://127.0.0.1:$port" >&2
+
+  # Run the publish folder as App Service Linux would (its startup script), on loopback only, with a
+  # `python` on PATH that has the app's requirements.
+  mkdir -p "$host_bin"
+  ln -sf "$python" "$host_bin/python"
   say ""
-  say "FlaskHello runs behind the debug proxy on http://127.0.0.1:$port/"
-  say "Attach URI: ws://$secret@127.0.0.1:$port/ptvsd"
-  say "Status:     curl -u $secret: http://127.0.0.1:$port/ptvsd?format=json"
+  say "FlaskHello (published with -c Debug) runs behind the debug proxy on http://127.0.0.1:$port/"
+  say "Attach with the URI printed above (\"Ptvsd attach URI: ...\"); open http://127.0.0.1:$port/ptvsd for the proxy's status page."
   say "Press Ctrl+C to stop."
   say ""
-  WSGI_PTVSD_SECRET=$secret exec dotnet src/Ptvsd.WebSocketProxy/bin/Release/net10.0/Ptvsd.WebSocketProxy.dll \
-    --urls "http://127.0.0.1:$port" --content-root samples/FlaskHello -- "$python" app.py
+  cd "$site"
+  PATH="$host_bin:$PATH" PTVSD_URLS="http://127.0.0.1:$port" exec sh ptvsd/startup.sh
 }
 
 cmd_test() {

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Ptvsd.Azure.Sdk.Tests;
 
 /// <summary>
@@ -14,7 +12,7 @@ public sealed class SdkFeed : IDisposable
 
     public SdkFeed()
     {
-        Version = ReadVersion();
+        Version = RepoPaths.ProductVersion;
         var package = Path.Combine(RepoPaths.Root, "artifacts", "packages", $"{PackageId}.{Version}.nupkg");
         if (!File.Exists(package))
         {
@@ -46,12 +44,6 @@ public sealed class SdkFeed : IDisposable
         """;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private static string ReadVersion()
-    {
-        var json = File.ReadAllText(Path.Combine(RepoPaths.Root, "version.json"));
-        return Regex.Match(json, "\"version\"\\s*:\\s*\"([^\"]+)\"").Groups[1].Value;
-    }
 }
 
 /// <summary>Tests that publish share one feed and one packages folder, and run one at a time.</summary>

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Ptvsd.Testing;
 
 /// <summary>Locations inside the repository, found from the test assembly's own location.</summary>
@@ -13,6 +15,12 @@ public static class RepoPaths
     /// test's bin folder) that contains <see cref="SolutionFileName"/>.
     /// </summary>
     public static string Root => RootPath.Value;
+
+    /// <summary>The product version, from version.json (the one place it lives).</summary>
+    public static string ProductVersion =>
+        Regex.Match(File.ReadAllText(Path.Combine(Root, "version.json")), "\"version\"\\s*:\\s*\"([^\"]+)\"").Groups[1] is { Success: true } version
+            ? version.Value
+            : throw new InvalidDataException($"{Path.Combine(Root, "version.json")} has no \"version\".");
 
     /// <summary><c>samples/&lt;name&gt;</c>; throws if that folder does not exist.</summary>
     public static string Sample(string name)
