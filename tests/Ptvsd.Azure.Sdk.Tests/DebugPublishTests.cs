@@ -125,6 +125,44 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_malformed_user_owned_transform_fails_with_file_and_line_and_publishes_nothing()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+        File.WriteAllText(project.TransformFile, "<?xml version=\"1.0\"?>\n<configuration>\n  <appSettings>\n</configuration>\n");
+        var publishDir = Path.Combine(Directory.CreateTempSubdirectory("ptvsd-publish-").FullName, "out");
+
+        var publish = await project.PublishToAsync(publishDir, "Debug", ct);
+
+        Assert.NotEqual(0, publish.ExitCode);
+        Assert.Contains($"{project.TransformFile}(4,3): error PTVSD1101:", publish.Log);
+        Assert.False(Directory.Exists(publishDir) && Directory.EnumerateFileSystemEntries(publishDir).Any(), "nothing may be published");
+    }
+
+    [Fact]
+    public async Task A_user_owned_transform_that_no_longer_starts_the_proxy_ships_no_proxy_and_says_so()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+        File.WriteAllText(project.TransformFile, """
+            <?xml version="1.0"?>
+            <configuration xmlns:xdt="http://schemas.microsoft.com/XML-Document-Transform">
+              <appSettings xdt:Transform="Insert">
+                <add key="WSGI_PTVSD_SECRET" value="a-secret-of-my-own-choosing" />
+              </appSettings>
+            </configuration>
+            """);
+
+        var publish = await project.PublishAsync("Debug", ct);
+
+        publish.AssertSucceeded();
+        Assert.Contains("warning PTVSD1001:", publish.Log);
+        Assert.Null(publish.AttachUri);
+        Assert.False(Directory.Exists(publish.PathOf("ptvsd")), "a disabled proxy must not be shipped");
+        Assert.Equal(["a-secret-of-my-own-choosing"], publish.PublishedSecrets());
+    }
+
+    [Fact]
     public async Task The_attach_uri_is_returned_by_get_property_and_get_target_result()
     {
         var ct = TestTimeouts.Default(300);
