@@ -85,22 +85,11 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
 
             var baseUri = new Uri($"http://127.0.0.1:{port}/");
             await ProxiedApp.WaitUntilServingAsync(baseUri, ct);
-            var webSocket = new System.Net.WebSockets.ClientWebSocket();
-            webSocket.Options.SetRequestHeader("Authorization", RunningProxy.Basic(secret));
-            await webSocket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ptvsd"), ct);
-            await using var session = new DebugSession(new DapClient(webSocket, output.WriteLine));
-            var appPath = Path.Combine(site, "app.py");
-            await session.AttachAsync([(appPath, FlaskHelloSite.BreakpointLine(appPath))], ct);
+            var visit = await BreakpointRoundTrip.RunAsync(baseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);
 
-            using var http = new HttpClient { BaseAddress = baseUri };
-            var request = http.GetStringAsync("/?name=Published", ct);
-            var threadId = await session.WaitForStopAsync(ct);
-            Assert.False(request.IsCompleted, "the request should be held at the breakpoint");
-            Assert.Equal("'Hello, Published!'", await session.EvaluateInTopFrameAsync(threadId, "greeting", ct));
-            await session.ContinueAsync(threadId, ct);
-
-            Assert.Equal("Hello, Published!", await request);
-            await session.DisconnectAsync(ct);
+            Assert.True(visit.HeldAtBreakpoint, "the request should be held at the breakpoint");
+            Assert.Equal("'Hello, Published!'", visit.Greeting);
+            Assert.Equal("Hello, Published!", visit.Response);
             Assert.DoesNotContain(secret, string.Join('\n', proxyProcess.Output));
         }
         finally
