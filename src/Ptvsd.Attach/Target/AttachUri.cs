@@ -54,9 +54,6 @@ internal sealed class AttachUri
     /// </summary>
     public string Authorization => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_secret}:{_password}"));
 
-    /// <summary>True when <paramref name="text"/> contains the secret: for tests and for checks before printing.</summary>
-    public bool Reveals(string text) => text.Contains(_secret, StringComparison.Ordinal);
-
     private string HttpScheme => IsSecure ? "https" : "http";
 
     public override string ToString() => Display;

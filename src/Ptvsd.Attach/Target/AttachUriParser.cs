@@ -68,6 +68,11 @@ internal static class AttachUriParser
         }
 
         var schemeEnd = text.IndexOf(SchemeSeparator, StringComparison.Ordinal);
+        if (schemeEnd < 0 && LooksLikeBrokenScheme(text))
+        {
+            return "does not start with wss:// or ws:// (is a '/' missing?)";
+        }
+
         var rest = schemeEnd < 0 ? text : text[(schemeEnd + SchemeSeparator.Length)..];
         var authorityEnd = rest.IndexOfAny(['/', '?', '#']);
         var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
@@ -268,6 +273,14 @@ internal static class AttachUriParser
         }
 
         return null;
+    }
+
+    /// <summary><c>wss:/host</c> or <c>wss:host</c>: a scheme without its "//", not the short form <c>SECRET@host</c>.</summary>
+    private static bool LooksLikeBrokenScheme(string text)
+    {
+        var colon = text.IndexOf(':');
+        var at = text.IndexOf('@');
+        return colon > 0 && (at < 0 || colon < at) && IsSchemeName(text[..colon]) && text[..colon].ToLowerInvariant() is "ws" or "wss" or "http" or "https";
     }
 
     private static bool IsSchemeName(string scheme) =>

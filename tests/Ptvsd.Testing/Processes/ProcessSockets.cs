@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Ptvsd.Testing;
+
+/// <summary>Counts the sockets a process holds open, to prove that repeated sessions leak none (Linux).</summary>
+public static class ProcessSockets
+{
+    /// <summary>
+    /// The number of open file descriptors of <paramref name="processId"/> that are sockets (TCP, UDP or Unix), read
+    /// from <c>/proc/PID/fd</c>. Only meaningful as a difference: the runtime holds a few sockets of its own.
+    /// </summary>
+    public static int Count(int processId)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Counting a process's sockets reads /proc, which only Linux has.");
+        }
+
+        var count = 0;
+        foreach (var descriptor in Directory.EnumerateFileSystemEntries($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/fd"))
+        {
+            // A descriptor can close between listing and reading its link; it is then simply not counted.
+            if (new FileInfo(descriptor).LinkTarget is { } target && target.StartsWith("socket:", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Polls <see cref="Count"/> until it is at most <paramref name="expected"/>; returns the last count.</summary>
+    public static async Task<int> WaitUntilAtMostAsync(int processId, int expected, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        int count;
+        while ((count = Count(processId)) > expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+        }
+
+        return count;
+    }
+}
