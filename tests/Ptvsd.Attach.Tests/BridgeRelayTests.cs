@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ptvsd.Testing;
@@ -56,35 +55,11 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
 
         var send = Task.Run(async () =>
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var chunk = new byte[48 * 1024 + 7];
-            for (var sent = 0; sent < total;)
-            {
-                var count = Math.Min(chunk.Length - Random.Shared.Next(1000), total - sent);
-                RandomNumberGenerator.Fill(chunk.AsSpan(0, count));
-                hash.AppendData(chunk, 0, count);
-                await client.SendAsync(chunk.AsMemory(0, count), ct);
-                sent += count;
-            }
-
+            var hash = await HashedTransfer.SendRandomAsync(total, async (chunk, token) => await client.SendAsync(chunk, token), ct);
             client.Shutdown(SocketShutdown.Send);
-            return hash.GetHashAndReset();
+            return hash;
         }, ct);
-
-        var receive = Task.Run(async () =>
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[64 * 1024];
-            long received = 0;
-            int read;
-            while ((read = await client.ReceiveAsync(buffer, ct)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                received += read;
-            }
-
-            return (hash.GetHashAndReset(), received);
-        }, ct);
+        var receive = Task.Run(() => HashedTransfer.ReceiveAsync(long.MaxValue, (buffer, token) => client.ReceiveAsync(buffer, token), ct), ct);
 
         var sentHash = await send;
         var (receivedHash, receivedBytes) = await receive;
@@ -143,8 +118,9 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
 
         output.WriteLine($"{cycles} cycles in {started.Elapsed.TotalSeconds:0.0} s");
         await WaitUntilAsync(() => debugServer.OpenCount == 0, ct);
-        var attachAfter = await ProcessSockets.WaitUntilAtMostAsync(attach.Process.Id, attachBaseline, TimeSpan.FromSeconds(30), ct);
-        var proxyAfter = await ProcessSockets.WaitUntilAtMostAsync(proxy.Process.Id, proxyBaseline, TimeSpan.FromSeconds(30), ct);
+        await Poll.UntilAsync(() => ProcessSockets.Count(attach.Process.Id) <= attachBaseline, TimeSpan.FromSeconds(30), ct, "ptvsd attach back to its sockets before the cycles");
+        await Poll.UntilAsync(() => ProcessSockets.Count(proxy.Process.Id) <= proxyBaseline, TimeSpan.FromSeconds(30), ct, "The proxy back to its sockets before the cycles");
+        var (attachAfter, proxyAfter) = (ProcessSockets.Count(attach.Process.Id), ProcessSockets.Count(proxy.Process.Id));
         output.WriteLine($"sockets after: attach {attachAfter}, proxy {proxyAfter}; debug server accepted {debugServer.AcceptedCount}");
 
         Assert.InRange(attachAfter, 1, attachBaseline);
@@ -185,25 +161,14 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
     public async Task When_the_debug_server_closes_the_debugger_gets_its_last_bytes_then_end_of_stream()
     {
         var ct = TestTimeouts.Default();
-        using var debugServer = new TcpListener(IPAddress.Loopback, 0);
-        debugServer.Start();
-        var serverSide = Task.Run(async () =>
-        {
-            using var connection = await debugServer.AcceptSocketAsync(ct);
-            await connection.ReceiveAsync(new byte[16], ct);
-            await connection.SendAsync("last words"u8.ToArray(), ct);
-            connection.Shutdown(SocketShutdown.Both);
-        }, ct);
-        await using var proxy = await RunningProxy.StartAsync(output, options =>
-            options.DebugServer = RunningProxy.Loopback(((IPEndPoint)debugServer.LocalEndpoint).Port));
+        await using var debugServer = new ReplyAndCloseTcpServer("last words"u8.ToArray());
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = RunningProxy.Loopback(debugServer.Port));
         await using var attach = await AttachProcess.StartAsync(proxy, output, ct);
         using var client = await ConnectAsync(attach, ct);
 
         await client.SendAsync("hello"u8.ToArray(), ct);
-        var received = await ReadToEndAsync(client, ct);
 
-        await serverSide;
-        Assert.Equal("last words", received);
+        Assert.Equal("last words", await ReadToEndAsync(client, ct));
         await attach.WaitForLineAsync("session 1 closed: the site closed the session: debug server closed the connection", ct);
     }
 
@@ -302,19 +267,7 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
         }
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"condition not met within {seconds} s");
-            }
-
-            await Task.Delay(20, ct);
-        }
-    }
+    internal static Task WaitUntilAsync(Func<bool> condition, CancellationToken ct) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(20), ct);
 
     private static async Task EchoOnceAsync(AttachProcess attach, CancellationToken ct)
     {

@@ -78,8 +78,8 @@ internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, Br
         // left, so the proxy hears a proper close. Aborting tears down whatever still runs.
         using var abort = new CancellationTokenSource();
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stopping, abort.Token);
-        var upstream = PumpToSiteAsync(webSocket, toSite, firstCount, counters, stopReading.Token, abort.Token);
-        var downstream = PumpToDebuggerAsync(webSocket, counters, abort.Token);
+        var upstream = EndingOfAsync(PumpToSiteAsync(webSocket, toSite, firstCount, counters, stopReading.Token, abort.Token), stopReading.Token, abort.Token);
+        var downstream = EndingOfAsync(PumpToDebuggerAsync(webSocket, counters, abort.Token), CancellationToken.None, abort.Token);
 
         var first = await Task.WhenAny(upstream, downstream);
         var ending = await first;
@@ -112,17 +112,47 @@ internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, Br
     private async Task<SessionEnding> PumpToSiteAsync(
         WebSocket webSocket, byte[] buffer, int count, SessionCounters counters, CancellationToken reading, CancellationToken abort)
     {
-        try
+        while (count > 0)
         {
-            while (count > 0)
+            // Not reading again until the send completes is the backpressure: a slow site slows the debugger.
+            await webSocket.SendAsync(buffer.AsMemory(0, count), WebSocketMessageType.Binary, endOfMessage: true, abort);
+            counters.AddToSite(count);
+            count = await debugger.ReceiveAsync(buffer, SocketFlags.None, reading);
+        }
+
+        return SessionEnding.DebuggerClosed;
+    }
+
+    private async Task<SessionEnding> PumpToDebuggerAsync(WebSocket webSocket, SessionCounters counters, CancellationToken abort)
+    {
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var result = await webSocket.ReceiveAsync(buffer.AsMemory(), abort);
+            if (result.MessageType == WebSocketMessageType.Close)
             {
-                // Not reading again until the send completes is the backpressure: a slow site slows the debugger.
-                await webSocket.SendAsync(buffer.AsMemory(0, count), WebSocketMessageType.Binary, endOfMessage: true, abort);
-                counters.AddToSite(count);
-                count = await debugger.ReceiveAsync(buffer, SocketFlags.None, reading);
+                ShutdownDebuggerSend();
+                return SessionEnding.SiteClosed(webSocket.CloseStatusDescription);
             }
 
-            return SessionEnding.DebuggerClosed;
+            for (var sent = 0; sent < result.Count;)
+            {
+                sent += await debugger.SendAsync(buffer.AsMemory(sent, result.Count - sent), SocketFlags.None, abort);
+            }
+
+            counters.AddToDebugger(result.Count);
+        }
+    }
+
+    /// <summary>
+    /// How a pump ended, whichever way it did: a pump that stops by failure or cancellation is how sessions end, so
+    /// its exception becomes a <see cref="SessionEnding"/> instead of escaping.
+    /// </summary>
+    private static async Task<SessionEnding> EndingOfAsync(Task<SessionEnding> pump, CancellationToken reading, CancellationToken abort)
+    {
+        try
+        {
+            return await pump;
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -134,43 +164,7 @@ internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, Br
         }
         catch (SocketException ex)
         {
-            // Only the debugger's connection is a bare socket; the WebSocket reports its own failures below.
-            return SessionEnding.DebuggerLost(ex.SocketErrorCode.ToString());
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException)
-        {
-            return SessionEnding.SiteLost(ex.Message);
-        }
-    }
-
-    private async Task<SessionEnding> PumpToDebuggerAsync(WebSocket webSocket, SessionCounters counters, CancellationToken abort)
-    {
-        var buffer = new byte[BufferSize];
-        try
-        {
-            while (true)
-            {
-                var result = await webSocket.ReceiveAsync(buffer.AsMemory(), abort);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    ShutdownDebuggerSend();
-                    return SessionEnding.SiteClosed(webSocket.CloseStatusDescription);
-                }
-
-                for (var sent = 0; sent < result.Count;)
-                {
-                    sent += await debugger.SendAsync(buffer.AsMemory(sent, result.Count - sent), SocketFlags.None, abort);
-                }
-
-                counters.AddToDebugger(result.Count);
-            }
-        }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
-        {
-            return SessionEnding.Aborted;
-        }
-        catch (SocketException ex)
-        {
+            // Only the debugger's connection is a bare socket; the WebSocket reports its own failures as below.
             return SessionEnding.DebuggerLost(ex.SocketErrorCode.ToString());
         }
         catch (Exception ex) when (ex is WebSocketException or IOException)
@@ -212,7 +206,7 @@ internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, Br
         }
     }
 
-    /// <summary>Waits for a pump up to <see cref="DrainTimeout"/>; pumps report their own endings and never throw.</summary>
+    /// <summary>Waits for a pump up to <see cref="DrainTimeout"/>; through <see cref="EndingOfAsync"/>, pumps never throw.</summary>
     private static async Task WaitAsync(Task pump)
     {
         try

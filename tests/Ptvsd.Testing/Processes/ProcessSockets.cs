@@ -28,17 +28,4 @@ public static class ProcessSockets
 
         return count;
     }
-
-    /// <summary>Polls <see cref="Count"/> until it is at most <paramref name="expected"/>; returns the last count.</summary>
-    public static async Task<int> WaitUntilAtMostAsync(int processId, int expected, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        int count;
-        while ((count = Count(processId)) > expected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
-        }
-
-        return count;
-    }
 }
