@@ -252,6 +252,31 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
         Assert.Single(headers, h => h.Contains(secret, StringComparison.Ordinal) || h.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret + ":")), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_wss_session_to_a_site_with_an_untrusted_certificate_is_refused_unless_insecure_is_given()
+    {
+        var ct = TestTimeouts.Default();
+        using var certificate = KestrelSite.SelfSignedCertificate();
+        await using var site = await KestrelSite.StartAsync(context =>
+        {
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        }, certificate);
+        var secret = RunningProxy.NewSecret();
+        await using var trusting = await AttachProcess.StartAsync($"wss://{secret}@{site.Authority}/ptvsd", secret, output, ct);
+        await using var insecure = await AttachProcess.StartAsync($"wss://{secret}@{site.Authority}/ptvsd", secret, output, ct, "--insecure");
+
+        foreach (var attach in new[] { trusting, insecure })
+        {
+            using var client = await ConnectAsync(attach, ct);
+            await client.SendAsync("x"u8.ToArray(), ct);
+            Assert.Equal("", await ReadToEndAsync(client, ct));
+        }
+
+        Assert.Contains($"session 1 could not open: the TLS handshake with {site.Authority} failed", await trusting.WaitForLineAsync("session 1 could not open", ct));
+        Assert.Contains("session 1 could not open: HTTP 404 instead of the debug proxy at /ptvsd", await insecure.WaitForLineAsync("session 1 could not open", ct));
+    }
+
     internal static async Task<Socket> ConnectAsync(AttachProcess attach, CancellationToken ct)
     {
         var socket = new Socket(attach.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -17,6 +17,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
     {
         { ["attach"], $"attach: give the attach URI ({AttachUriParser.AcceptedForms}); {AttachHelp}" },
         { ["attach", Uri, "--prot", "5678"], $"attach: unknown option '--prot'; {AttachHelp}" },
+        { ["attach", Uri, "-p", "5678"], $"attach: unknown option '-p'; {AttachHelp}" },
         { ["attach", Uri, "--port"], $"attach: --port needs a value; {AttachHelp}" },
         { ["attach", "--port", Uri], $"attach: --port takes a TCP port number (0-65535; 0 picks a free one); {AttachHelp}" },
         { ["attach", Uri, "--port", "99999"], $"attach: --port takes a TCP port number (0-65535; 0 picks a free one); {AttachHelp}" },

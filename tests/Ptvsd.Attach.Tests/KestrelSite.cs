@@ -1,3 +1,6 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,10 +28,18 @@ internal sealed class KestrelSite : IAsyncDisposable
 
     public string Authority => BaseUri.Authority;
 
-    public static async Task<KestrelSite> StartAsync(RequestDelegate handler)
+    /// <param name="handler">Answers every request.</param>
+    /// <param name="certificate">Serve HTTPS with this certificate instead of plain HTTP.</param>
+    public static async Task<KestrelSite> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.Run(handler);
@@ -67,6 +78,20 @@ internal sealed class KestrelSite : IAsyncDisposable
 
             await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
         });
+    }
+
+    /// <summary>A certificate for 127.0.0.1 that no machine trusts: what a test site with its own certificate has.</summary>
+    public static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+
+        // Round-tripped through PKCS#12 so that TLS on Linux can use the private key.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     public async ValueTask DisposeAsync()

@@ -164,6 +164,31 @@ public sealed class ProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_untrusted_certificate_fails_the_first_check_and_insecure_gets_past_it_saying_so()
+    {
+        using var certificate = KestrelSite.SelfSignedCertificate();
+        await using var site = await KestrelSite.StartAsync(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }, certificate);
+        var uri = $"wss://{RunningProxy.NewSecret()}@{site.Authority}/ptvsd";
+
+        var trusting = await ProbeAsync(uri);
+        var insecure = await ProbeAsync(uri, "--insecure");
+
+        Assert.Equal(1, trusting.ExitCode);
+        Assert.StartsWith($"✗ site answers HTTP: the TLS handshake with {site.Authority} failed: ", trusting.OutputLines[1]);
+        Assert.Contains("Likely cause: this machine does not trust the site's certificate (self-signed, expired, or issued for another name). "
+            + "Fix: use the site's own host name; for a test site you trust, add --insecure.", trusting.OutputLines[1]);
+        Assert.Equal("", trusting.Errors);
+
+        Assert.Equal(1, insecure.ExitCode);
+        Assert.Equal("✓ site answers HTTP: HTTP 404 from GET /ptvsd", insecure.OutputLines[1]);
+        Assert.StartsWith("ptvsd: warning: --insecure: the site's TLS certificate is not checked", insecure.Errors);
+    }
+
+    [Fact]
     public async Task Json_output_lists_every_check_with_its_status_and_the_failures_cause_and_fix()
     {
         await using var proxy = await RunningProxy.StartAsync(output);

@@ -37,7 +37,7 @@ internal sealed class CommandArguments
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            if (!arg.StartsWith('-') || arg.Length == 1)
             {
                 positionals++;
                 result.Positional = arg;
