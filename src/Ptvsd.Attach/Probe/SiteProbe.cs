@@ -225,7 +225,7 @@ internal sealed class SiteProbe(SiteClient site)
         {
             return new Diagnosis(problem,
                 $"the app's Python could not start debugpy: {bootstrapError}",
-                "fix what it says (usually: add debugpy to requirements.txt and republish), then restart the site");
+                "do what it says (usually: add debugpy to requirements.txt and republish), then restart the site");
         }
 
         var state = (string?)status["app"]?["state"];

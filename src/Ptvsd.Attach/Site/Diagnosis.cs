@@ -16,7 +16,7 @@ internal sealed record Diagnosis(string Problem, string Cause, string Fix)
     public override string ToString() => $"{Problem}. Likely cause: {Cause}. Fix: {Fix}.";
 
     /// <summary>The site could not be reached at all: no name, no connection, no TLS, or no answer in time.</summary>
-    public static Diagnosis Unreachable(Exception exception, string authority, TimeSpan timeout)
+    public static Diagnosis Unreachable(Exception exception, string host, string authority, TimeSpan timeout)
     {
         if (Find<AuthenticationException>(exception) is { } tls)
         {
@@ -28,7 +28,7 @@ internal sealed record Diagnosis(string Problem, string Cause, string Fix)
         var socketError = Find<SocketException>(exception)?.SocketErrorCode;
         if (socketError is SocketError.HostNotFound or SocketError.NoData || exception is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError })
         {
-            return new($"the host name in {authority} does not resolve",
+            return new($"the host name {host} does not resolve",
                 "a typo in the host, a site that was deleted or renamed, or a DNS that cannot see it",
                 "check the host in the attach URI (copy it again from the publish output)");
         }

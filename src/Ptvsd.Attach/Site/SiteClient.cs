@@ -84,7 +84,7 @@ internal sealed class SiteClient : IDisposable
             var retryAfter = RetryAfter(webSocket.HttpResponseHeaders);
             webSocket.Dispose();
             throw new SiteException(status == 0
-                ? Diagnosis.Unreachable(ex, Target.Authority, RequestTimeout)
+                ? Diagnosis.Unreachable(ex, Target.Host, Target.Authority, RequestTimeout)
                 : Diagnosis.SessionRefused(status, retryAfter));
         }
         catch
@@ -158,7 +158,7 @@ internal sealed class SiteClient : IDisposable
             }
             catch (Exception ex) when ((ex is HttpRequestException or IOException or OperationCanceledException) && !cancellationToken.IsCancellationRequested)
             {
-                throw new SiteException(Diagnosis.Unreachable(ex, Target.Authority, RequestTimeout));
+                throw new SiteException(Diagnosis.Unreachable(ex, Target.Host, Target.Authority, RequestTimeout));
             }
         }
     }
