@@ -103,6 +103,8 @@ internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, Br
             await CloseSiteAsync(webSocket, "session closed by the site");
         }
 
+        // Cancelled pumps end at once; closing the debugger's socket (the bridge disposes it again later) ends the
+        // session for the debugger even if a pump was cut off by its drain limit.
         await abort.CancelAsync();
         debugger.Close();
         await WaitAsync(Task.WhenAll(upstream, downstream));
