@@ -30,6 +30,7 @@ internal sealed class BenchmarkProxy : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         BaseUri = new Uri(address.TrimEnd('/') + "/");
         DebugUri = new UriBuilder(BaseUri) { Scheme = "ws", Path = DebugEndpoint.Path }.Uri;
+        AttachUri = $"ws://{secret}@{BaseUri.Authority}{DebugEndpoint.Path}";
     }
 
     /// <summary>Where the proxy forwards requests to the app.</summary>
@@ -37,6 +38,9 @@ internal sealed class BenchmarkProxy : IAsyncDisposable
 
     /// <summary>The authenticated debug WebSocket endpoint.</summary>
     public Uri DebugUri { get; }
+
+    /// <summary>The attach URI with the secret, as a Debug publish prints it, for <c>ptvsd attach</c>.</summary>
+    public string AttachUri { get; }
 
     /// <summary>The app the proxy supervises (when started with an app command).</summary>
     public AppSupervisor App => _app.Services.GetRequiredService<AppSupervisor>();

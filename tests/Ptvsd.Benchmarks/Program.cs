@@ -44,22 +44,26 @@ static async Task RunAsync(TextWriter progress, CancellationToken cancellationTo
     var warnings = new ProxyWarnings();
     IReadOnlyList<LatencyResult> latency;
     IReadOnlyList<ThroughputResult> throughput;
+    IReadOnlyList<string> bridgeErrors;
     await using (var echo = new TcpEchoServer())
     await using (var relay = new TcpRelay(echo.EndPoint))
     await using (var proxy = await BenchmarkProxy.StartAsync(echo.Port, warnings, configure: null, cancellationToken))
+    await using (var bridge = new BenchmarkBridge(proxy))
     {
-        // In the order of BenchmarkResults: direct, plain relay, proxy.
+        // In the order of BenchmarkResults: direct, plain relay, proxy, ptvsd attach + proxy.
         EchoPath[] paths =
         [
             new("direct", token => EchoChannel.ConnectTcpAsync(echo.EndPoint, token)),
             new("plain TCP relay", token => EchoChannel.ConnectTcpAsync(relay.EndPoint, token)),
             new("proxy", token => EchoChannel.ConnectThroughProxyAsync(proxy, token)),
+            new("ptvsd attach + proxy", token => EchoChannel.ConnectTcpAsync(bridge.EndPoint, token)),
         ];
 
-        progress.WriteLine("1/4 latency (direct, plain relay and proxy take turns)...");
+        progress.WriteLine("1/4 latency (direct, plain relay, proxy and attach + proxy take turns)...");
         latency = await RelayBenchmark.MeasureLatencyAsync(paths, cancellationToken);
-        progress.WriteLine("2/4 throughput (direct, plain relay and proxy take turns)...");
+        progress.WriteLine("2/4 throughput (direct, plain relay, proxy and attach + proxy take turns)...");
         throughput = await RelayBenchmark.MeasureThroughputAsync(paths, cancellationToken);
+        bridgeErrors = bridge.Errors;
     }
 
     progress.WriteLine("3/4 debugger sessions, stock debugpy...");
@@ -67,8 +71,9 @@ static async Task RunAsync(TextWriter progress, CancellationToken cancellationTo
     progress.WriteLine("4/4 debugger sessions, through the proxy...");
     var proxySession = await DapSessionBenchmark.ThroughProxyAsync(python, warnings, cancellationToken);
 
-    var results = new BenchmarkResults(latency[0], latency[1], latency[2], throughput[0], throughput[1], throughput[2], stockSession, proxySession);
-    var allMet = Report.Write(Console.Out, results, python, warnings.Entries, Stopwatch.GetElapsedTime(started), loadAtStart);
+    var results = new BenchmarkResults(
+        latency[0], latency[1], latency[2], latency[3], throughput[0], throughput[1], throughput[2], throughput[3], stockSession, proxySession);
+    var allMet = Report.Write(Console.Out, results, python, [.. warnings.Entries, .. bridgeErrors], Stopwatch.GetElapsedTime(started), loadAtStart);
 
     progress.WriteLine($"publish: samples/FlaskHello with and without Ptvsd.Azure.Sdk, Debug and Release, {PublishBenchmark.Runs} runs each...");
     var publishTimings = await PublishBenchmark.MeasureAsync(cancellationToken);

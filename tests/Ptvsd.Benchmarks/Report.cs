@@ -6,14 +6,18 @@ using Ptvsd.Testing;
 namespace Ptvsd.Benchmarks;
 
 /// <param name="RelayLatency">Through a plain TCP relay: a reference, not part of any target.</param>
+/// <param name="AttachLatency">A plain TCP client through <c>ptvsd attach</c>'s bridge and then the proxy: both hops.</param>
 /// <param name="RelayThroughput">Through a plain TCP relay: a reference, not part of any target.</param>
+/// <param name="AttachThroughput">Through <c>ptvsd attach</c>'s bridge and then the proxy.</param>
 public sealed record BenchmarkResults(
     LatencyResult DirectLatency,
     LatencyResult RelayLatency,
     LatencyResult ProxyLatency,
+    LatencyResult AttachLatency,
     ThroughputResult DirectThroughput,
     ThroughputResult RelayThroughput,
     ThroughputResult ProxyThroughput,
+    ThroughputResult AttachThroughput,
     DapSessionResult StockSession,
     DapSessionResult ProxySession);
 
@@ -23,23 +27,30 @@ internal static class Report
     public const double MinThroughputRatio = 0.5;
     public const double MaxAddedLatencyMicroseconds = 100;
 
+    // ptvsd attach + proxy: two hops, so a looser bound than the proxy's alone.
+    public const double MinAttachThroughputRatio = 0.4;
+    public const double MaxAttachAddedLatencyMicroseconds = 150;
+
     private const string Direct = "direct TCP → echo server";
     private const string ThroughRelay = "(reference) TCP → plain TCP relay → echo server";
     private const string ThroughProxy = "WebSocket → proxy /ptvsd → echo server";
+    private const string ThroughAttach = "TCP → ptvsd attach → WebSocket → proxy → echo server";
 
     /// <summary>Writes the report; returns whether every target was met.</summary>
     public static bool Write(
         TextWriter writer, BenchmarkResults results, PythonEnvironment python, IReadOnlyCollection<string> proxyWarnings, TimeSpan elapsed, string loadAtStart)
     {
         writer.WriteLine();
-        writer.WriteLine($"Ptvsd.WebSocketProxy benchmarks ({elapsed.TotalSeconds:0} s)");
+        writer.WriteLine($"Ptvsd.WebSocketProxy and ptvsd attach benchmarks ({elapsed.TotalSeconds:0} s)");
         writer.WriteLine($"   machine  {Environment.ProcessorCount} cores{CpuModel()}, {RuntimeInformation.OSDescription}");
-        writer.WriteLine($"   .NET     {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; proxy, echo server and clients in this one process");
+        writer.WriteLine($"   .NET     {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; proxy, ptvsd attach's bridge, echo server and clients in this one process");
         writer.WriteLine($"   Python   {python.Path}, debugpy {python.DebugpyVersion}, flask {python.FlaskVersion}");
         writer.WriteLine($"   load     {loadAtStart} at start, {LoadAverage()} at end (1-min load average: other work sharing the cores skews every figure)");
 
         var (directLatency, proxyLatency) = (results.DirectLatency, results.ProxyLatency);
+        var attachLatency = results.AttachLatency;
         var addedLatency = proxyLatency.P50Microseconds - directLatency.P50Microseconds;
+        var attachAddedLatency = attachLatency.P50Microseconds - directLatency.P50Microseconds;
         writer.WriteLine();
         writer.WriteLine($"1. Round-trip latency: one {RelayBenchmark.MessageSize}-byte message out, wait for its echo; "
             + $"{RelayBenchmark.LatencyRoundTrips:N0} round trips per path after {RelayBenchmark.LatencyWarmUp:N0} warm-up, paths taking turns");
@@ -47,12 +58,17 @@ internal static class Report
             .Add(Direct, Us(directLatency.P50Microseconds), Us(directLatency.P99Microseconds))
             .Add(ThroughRelay, Us(results.RelayLatency.P50Microseconds), Us(results.RelayLatency.P99Microseconds))
             .Add(ThroughProxy, Us(proxyLatency.P50Microseconds), Us(proxyLatency.P99Microseconds))
+            .Add(ThroughAttach, Us(attachLatency.P50Microseconds), Us(attachLatency.P99Microseconds))
             .Add("added by the proxy", Us(addedLatency), Us(proxyLatency.P99Microseconds - directLatency.P99Microseconds))
+            .Add("added by ptvsd attach + proxy", Us(attachAddedLatency), Us(attachLatency.P99Microseconds - directLatency.P99Microseconds))
             .Add("proxy / direct", Ratio(proxyLatency.P50Microseconds / directLatency.P50Microseconds), Ratio(proxyLatency.P99Microseconds / directLatency.P99Microseconds))
+            .Add("attach + proxy / direct", Ratio(attachLatency.P50Microseconds / directLatency.P50Microseconds), Ratio(attachLatency.P99Microseconds / directLatency.P99Microseconds))
             .WriteTo(writer);
 
         var (directThroughput, proxyThroughput) = (results.DirectThroughput, results.ProxyThroughput);
+        var attachThroughput = results.AttachThroughput;
         var throughputRatio = proxyThroughput.MegabytesPerSecond / directThroughput.MegabytesPerSecond;
+        var attachThroughputRatio = attachThroughput.MegabytesPerSecond / directThroughput.MegabytesPerSecond;
         writer.WriteLine();
         writer.WriteLine($"2. Throughput: {RelayBenchmark.ThroughputBytes / (1024 * 1024)} MiB sent in {RelayBenchmark.ChunkSize / 1024} KiB writes while the echo is read back; "
             + $"MB/s = payload bytes (counted once) / 10^6 / seconds to the last echoed byte; median of {RelayBenchmark.ThroughputRuns} runs per path, paths taking turns");
@@ -61,7 +77,9 @@ internal static class Report
             .Add(Direct, Mbps(directThroughput.MegabytesPerSecond), Runs(directThroughput), Cpu(directThroughput))
             .Add(ThroughRelay, Mbps(results.RelayThroughput.MegabytesPerSecond), Runs(results.RelayThroughput), Cpu(results.RelayThroughput))
             .Add(ThroughProxy, Mbps(proxyThroughput.MegabytesPerSecond), Runs(proxyThroughput), Cpu(proxyThroughput))
+            .Add(ThroughAttach, Mbps(attachThroughput.MegabytesPerSecond), Runs(attachThroughput), Cpu(attachThroughput))
             .Add("proxy / direct", Ratio(throughputRatio), "", Ratio(proxyThroughput.CpuSecondsPerGibibyte / directThroughput.CpuSecondsPerGibibyte))
+            .Add("attach + proxy / direct", Ratio(attachThroughputRatio), "", Ratio(attachThroughput.CpuSecondsPerGibibyte / directThroughput.CpuSecondsPerGibibyte))
             .WriteTo(writer);
 
         var (stock, proxied) = (results.StockSession, results.ProxySession);
@@ -79,22 +97,26 @@ internal static class Report
         var throughputMet = throughputRatio >= MinThroughputRatio;
         var latencyMet = addedLatency < MaxAddedLatencyMicroseconds;
         var sessionMet = proxied.MedianMilliseconds < stock.MedianMilliseconds;
+        var attachThroughputMet = attachThroughputRatio >= MinAttachThroughputRatio;
+        var attachLatencyMet = attachAddedLatency < MaxAttachAddedLatencyMicroseconds;
         writer.WriteLine();
         writer.WriteLine("4. Targets");
         new TextTable("target", "measured", "")
             .Add($"throughput through the proxy ≥ {MinThroughputRatio:0.0#}× direct", Ratio(throughputRatio), Verdict(throughputMet))
             .Add($"added p50 latency < {MaxAddedLatencyMicroseconds:0} µs", $"{Us(addedLatency)} µs", Verdict(latencyMet))
             .Add("DAP session through the proxy faster than stock debugpy", $"{Ms(proxied.MedianMilliseconds)} vs {Ms(stock.MedianMilliseconds)} ms", Verdict(sessionMet))
+            .Add($"throughput through ptvsd attach + proxy ≥ {MinAttachThroughputRatio:0.0#}× direct", Ratio(attachThroughputRatio), Verdict(attachThroughputMet))
+            .Add($"added p50 latency of ptvsd attach + proxy < {MaxAttachAddedLatencyMicroseconds:0} µs", $"{Us(attachAddedLatency)} µs", Verdict(attachLatencyMet))
             .WriteTo(writer);
 
         writer.WriteLine();
-        writer.WriteLine(proxyWarnings.Count == 0 ? "Proxy warnings: none" : $"Proxy warnings ({proxyWarnings.Count}):");
+        writer.WriteLine(proxyWarnings.Count == 0 ? "Proxy and ptvsd attach warnings: none" : $"Proxy and ptvsd attach warnings ({proxyWarnings.Count}):");
         foreach (var warning in proxyWarnings)
         {
             writer.WriteLine("   " + warning);
         }
 
-        return throughputMet && latencyMet && sessionMet;
+        return throughputMet && latencyMet && sessionMet && attachThroughputMet && attachLatencyMet;
     }
 
     private static string Us(double microseconds) => microseconds.ToString("0.0", CultureInfo.InvariantCulture);

@@ -139,8 +139,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         await WaitUntilAsync(() => proxy.TryUpgradeAsync(proxy.BasicAuthorization, ct), r => r.Status == HttpStatusCode.SwitchingProtocols, ct);
     }
 
-    internal static DebugServerAddress Loopback(int port) =>
-        DebugServerAddress.TryParse($"127.0.0.1:{port}", out var address, out var error) ? address : throw new ArgumentException(error);
+    internal static DebugServerAddress Loopback(int port) => RunningProxy.Loopback(port);
 
     private static async Task WaitUntilAsync<T>(Func<Task<T>> attempt, Func<T, bool> done, CancellationToken ct)
     {

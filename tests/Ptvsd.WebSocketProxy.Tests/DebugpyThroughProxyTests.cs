@@ -98,40 +98,9 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<RunningProxy> StartFlaskHelloAsync(CancellationToken ct)
-    {
-        var python = PythonEnvironment.Require();
-        var debugPort = FreePort.Get();
-        var proxy = await RunningProxy.StartAsync(output, options =>
-        {
-            options.ContentRoot = FlaskHelloSite.Folder;
-            options.AppCommand = [python.Path, "app.py"];
-            options.DebugServer = AuthenticationTests.Loopback(debugPort);
-        });
-
-        await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
-        await ProxiedApp.WaitUntilServingAsync(proxy.BaseUri, ct);
-        return proxy;
-    }
+    private Task<RunningProxy> StartFlaskHelloAsync(CancellationToken ct) => FlaskHelloSite.StartProxyAsync(output, ct);
 
     /// <summary>Attaches through the proxy, stops a request at the breakpoint, reads a local, continues, detaches.</summary>
-    private async Task BreakInHelloAsync(RunningProxy proxy, string name, CancellationToken ct)
-    {
-        var line = FlaskHelloSite.BreakpointLine(FlaskHelloSite.AppPath);
-        await using var session = await DebugSession.ConnectAndAttachAsync(
-            async token => new DapClient(await proxy.ConnectAsync(token), output.WriteLine),
-            [(FlaskHelloSite.AppPath, line)],
-            TimeSpan.FromSeconds(10),
-            ct);
-        Assert.True((bool?)session.Breakpoints.Single()["verified"]);
-
-        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
-        var request = http.GetStringAsync($"/?name={name}", ct);
-        var threadId = await session.WaitForStopAsync(ct);
-        Assert.Equal($"'{name}'", await session.EvaluateInTopFrameAsync(threadId, "name", ct));
-        await session.ContinueAsync(threadId, ct);
-
-        Assert.Equal($"Hello, {name}!", await request);
-        await session.DisconnectAsync(ct);
-    }
+    private Task BreakInHelloAsync(RunningProxy proxy, string name, CancellationToken ct) =>
+        FlaskHelloSite.BreakInHelloAsync(async token => new DapClient(await proxy.ConnectAsync(token), output.WriteLine), proxy.BaseUri, name, ct);
 }

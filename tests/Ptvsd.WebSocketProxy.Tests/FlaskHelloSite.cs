@@ -1,8 +1,9 @@
+using System.Net;
 using Ptvsd.Testing;
 
 namespace Ptvsd.WebSocketProxy.Tests;
 
-/// <summary>The FlaskHello sample and the line its tests break on.</summary>
+/// <summary>The FlaskHello sample, the line its tests break on, and the proxy running it.</summary>
 internal static class FlaskHelloSite
 {
     public static string Folder => RepoPaths.Sample("FlaskHello");
@@ -41,5 +42,56 @@ internal static class FlaskHelloSite
             </configuration>
             """);
         return site;
+    }
+
+    /// <summary>
+    /// Starts the proxy in this process, running FlaskHello with the bootstrap; returns once debugpy listens (seen in
+    /// the listener table, never by connecting) and the app answers through the proxy.
+    /// </summary>
+    public static async Task<RunningProxy> StartProxyAsync(ITestOutputHelper output, CancellationToken ct)
+    {
+        var python = PythonEnvironment.Require();
+        var debugPort = FreePort.Get();
+        var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.ContentRoot = Folder;
+            options.AppCommand = [python.Path, "app.py"];
+            options.DebugServer = RunningProxy.Loopback(debugPort);
+        });
+
+        try
+        {
+            await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
+            await ProxiedApp.WaitUntilServingAsync(proxy.BaseUri, ct);
+            return proxy;
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Attaches over whatever <paramref name="connect"/> opens (retrying while debugpy still holds a previous client),
+    /// stops a request at the breakpoint, reads a local, continues, checks the response and detaches.
+    /// </summary>
+    /// <returns>The app's process id, evaluated at the breakpoint.</returns>
+    public static async Task<int> BreakInHelloAsync(Func<CancellationToken, Task<DapClient>> connect, Uri appBaseUri, string name, CancellationToken ct)
+    {
+        await using var session = await DebugSession.ConnectAndAttachAsync(connect, [(AppPath, BreakpointLine(AppPath))], TimeSpan.FromSeconds(10), ct);
+        Assert.True((bool?)session.Breakpoints.Single()["verified"]);
+
+        using var http = new HttpClient { BaseAddress = appBaseUri };
+        var request = http.GetStringAsync($"/?name={name}", ct);
+        var threadId = await session.WaitForStopAsync(ct);
+        Assert.False(request.IsCompleted, "the request should be held at the breakpoint");
+        Assert.Equal($"'{name}'", await session.EvaluateInTopFrameAsync(threadId, "name", ct));
+        var processId = int.Parse(await session.EvaluateInTopFrameAsync(threadId, "os.getpid()", ct), System.Globalization.CultureInfo.InvariantCulture);
+        await session.ContinueAsync(threadId, ct);
+
+        Assert.Equal($"Hello, {name}!", await request);
+        await session.DisconnectAsync(ct);
+        return processId;
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 using Ptvsd.Testing;
 
@@ -18,39 +17,17 @@ public sealed class RelayTests(ITestOutputHelper output)
         await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(debugServer.Port));
         using var client = await proxy.ConnectAsync(ct);
 
-        var send = Task.Run(async () =>
+        var send = Task.Run(() => HashedTransfer.SendRandomAsync(
+            total, (chunk, token) => client.SendAsync(chunk, WebSocketMessageType.Binary, true, token), ct), ct);
+        var receive = Task.Run(() => HashedTransfer.ReceiveAsync(total, async (buffer, token) =>
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var chunk = new byte[48 * 1024 + 7];
-            for (var sent = 0; sent < total;)
-            {
-                var count = Math.Min(chunk.Length - Random.Shared.Next(1000), total - sent);
-                RandomNumberGenerator.Fill(chunk.AsSpan(0, count));
-                hash.AppendData(chunk, 0, count);
-                await client.SendAsync(chunk.AsMemory(0, count), WebSocketMessageType.Binary, true, ct);
-                sent += count;
-            }
-
-            return hash.GetHashAndReset();
-        }, ct);
-
-        var receive = Task.Run(async () =>
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[64 * 1024];
-            for (var received = 0; received < total;)
-            {
-                var result = await client.ReceiveAsync(buffer, ct);
-                Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
-                hash.AppendData(buffer, 0, result.Count);
-                received += result.Count;
-            }
-
-            return hash.GetHashAndReset();
-        }, ct);
+            var result = await client.ReceiveAsync(buffer, token);
+            Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+            return result.Count;
+        }, ct), ct);
 
         var sentHash = await send;
-        var receivedHash = await receive;
+        var (receivedHash, _) = await receive;
 
         Assert.Equal(Convert.ToHexString(sentHash), Convert.ToHexString(receivedHash));
         Assert.Equal(total, debugServer.BytesEchoed);
@@ -109,18 +86,8 @@ public sealed class RelayTests(ITestOutputHelper output)
     public async Task When_the_debug_server_closes_the_client_gets_a_close_with_the_reason()
     {
         var ct = TestTimeouts.Default();
-        using var debugServer = new TcpListener(IPAddress.Loopback, 0);
-        debugServer.Start();
-        var serverSide = Task.Run(async () =>
-        {
-            using var connection = await debugServer.AcceptSocketAsync(ct);
-            var buffer = new byte[16];
-            await connection.ReceiveAsync(buffer, ct);
-            await connection.SendAsync("last words"u8.ToArray(), ct);
-            connection.Shutdown(SocketShutdown.Both);
-        }, ct);
-        await using var proxy = await RunningProxy.StartAsync(output, options =>
-            options.DebugServer = AuthenticationTests.Loopback(((IPEndPoint)debugServer.LocalEndpoint).Port));
+        await using var debugServer = new ReplyAndCloseTcpServer("last words"u8.ToArray());
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(debugServer.Port));
         using var client = await proxy.ConnectAsync(ct);
 
         await client.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Binary, true, ct);
@@ -132,7 +99,6 @@ public sealed class RelayTests(ITestOutputHelper output)
             received.Append(Encoding.ASCII.GetString(buffer, 0, result.Count));
         }
 
-        await serverSide;
         Assert.Equal("last words", received.ToString());
         Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
         Assert.Equal("debug server closed the connection", client.CloseStatusDescription);
@@ -194,17 +160,5 @@ public sealed class RelayTests(ITestOutputHelper output)
         await WaitUntilAsync(() => proxy.Logs.Lines.Any(line => line.Contains("client connection lost")), TimeSpan.FromSeconds(5), ct);
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"condition not met within {timeout.TotalSeconds} s");
-            }
-
-            await Task.Delay(20, ct);
-        }
-    }
+    internal static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct) => Poll.UntilAsync(condition, timeout, ct);
 }

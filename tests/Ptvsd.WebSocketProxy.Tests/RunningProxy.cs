@@ -63,6 +63,10 @@ public sealed class RunningProxy : IAsyncDisposable
         return new RunningProxy(app, options, logs, secret);
     }
 
+    /// <summary>A debug server address on 127.0.0.1.</summary>
+    public static DebugServerAddress Loopback(int port) =>
+        DebugServerAddress.TryParse($"127.0.0.1:{port}", out var address, out var error) ? address : throw new ArgumentException(error);
+
     public static string Basic(string user, string password = "") =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
 

@@ -8,6 +8,7 @@ namespace Ptvsd.Testing;
 /// </summary>
 internal static class UnixSignal
 {
+    public const int Interrupt = 2;
     public const int Terminate = 15;
     public const int Kill = 9;
 

@@ -21,6 +21,7 @@ public sealed class ManagedProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Action<string>? _sink;
     private readonly ProcessOutputBuffer _output = new();
+    private readonly ProcessOutputBuffer _errorOutput = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,6 +52,9 @@ public sealed class ManagedProcess : IAsyncDisposable
 
     /// <summary>All stdout and stderr lines so far, interleaved in arrival order.</summary>
     public IReadOnlyList<string> Output => _output.Lines;
+
+    /// <summary>The stderr lines so far (also in <see cref="Output"/>), for checks of what a command reports as errors.</summary>
+    public IReadOnlyList<string> ErrorOutput => _errorOutput.Lines;
 
     /// <summary>Starts a process.</summary>
     public static ManagedProcess Start(
@@ -212,20 +216,15 @@ public sealed class ManagedProcess : IAsyncDisposable
     /// it to exit. Its descendants are left to it: that is what a graceful-shutdown test checks.
     /// </summary>
     /// <returns>The exit code.</returns>
-    public async Task<int> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            throw new PlatformNotSupportedException("SIGTERM needs a Unix system.");
-        }
+    public Task<int> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        SignalAndWaitAsync(UnixSignal.Terminate, "SIGTERM", timeout, cancellationToken);
 
-        if (!HasExited && UnixSignal.Send(Id, UnixSignal.Terminate) is var errno and not 0 && !HasExited)
-        {
-            throw new InvalidOperationException($"kill({Id}, SIGTERM) failed with errno {errno}.");
-        }
-
-        return await WaitForExitAsync(timeout, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Sends SIGINT, what Ctrl+C in a terminal sends, and waits for the process to exit.
+    /// </summary>
+    /// <returns>The exit code.</returns>
+    public Task<int> InterruptAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        SignalAndWaitAsync(UnixSignal.Interrupt, "SIGINT", timeout, cancellationToken);
 
     /// <summary>The process's running descendants (Linux; see <see cref="ProcessTree.DescendantsOf"/>).</summary>
     public IReadOnlyList<ProcessTreeEntry> Descendants() => ProcessTree.DescendantsOf(Id);
@@ -288,6 +287,11 @@ public sealed class ManagedProcess : IAsyncDisposable
         }
 
         _output.Add(line);
+        if (isError)
+        {
+            _errorOutput.Add(line);
+        }
+
         OutputSink.Write(_sink, isError ? $"[{Name} {Id} err] {line}" : $"[{Name} {Id}] {line}");
     }
 
@@ -342,6 +346,21 @@ public sealed class ManagedProcess : IAsyncDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
         }
+    }
+
+    private async Task<int> SignalAndWaitAsync(int signal, string name, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            throw new PlatformNotSupportedException($"{name} needs a Unix system.");
+        }
+
+        if (!HasExited && UnixSignal.Send(Id, signal) is var errno and not 0 && !HasExited)
+        {
+            throw new InvalidOperationException($"kill({Id}, {name}) failed with errno {errno}.");
+        }
+
+        return await WaitForExitAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WaitForOutputDrainAsync(CancellationToken cancellationToken)

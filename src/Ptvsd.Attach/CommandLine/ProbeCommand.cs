@@ -1,0 +1,67 @@
+using Ptvsd.Attach.Probe;
+using Ptvsd.Attach.Site;
+using Ptvsd.Attach.Target;
+
+namespace Ptvsd.Attach.CommandLine;
+
+/// <summary>What <c>ptvsd probe</c> was asked to do.</summary>
+internal sealed record ProbeSettings(AttachUri Target, SiteOptions Site, bool Json);
+
+/// <summary><c>ptvsd probe</c>: runs the checks and prints them, as text or JSON.</summary>
+internal static class ProbeCommand
+{
+    public const string Name = "probe";
+
+    public const string Usage = """
+        Usage: ptvsd probe URI [options]
+               ptvsd probe --project PATH [options]
+
+        Checks, in order, what attaching needs, and for the first check that fails says the likely cause and the fix:
+          1. the site answers HTTP                  (site stopped? wrong host or port?)
+          2. /ptvsd is the debug proxy              (not published in Debug? web.config changed, so the proxy is gone?)
+          3. a WebSocket upgrade reaches the proxy  (web sockets disabled on the site?)
+          4. the secret is accepted                 (a stale secret from an earlier publish?)
+          5. the debug server is reachable          (debugpy not installed? app not started?)
+        It only makes plain HTTP requests and never opens a debug session, so it cannot disturb one.
+
+        URI: as for `ptvsd attach`: wss://SECRET@host[:port]/ptvsd, ws://SECRET@host:port/ptvsd, or SECRET@host
+
+        Options:
+          --project PATH    Use the URI the last Debug publish of this project wrote (obj/ptvsd/attach.json)
+          --instance NAME   Probe one instance of a scaled-out site (sends the ARRAffinity cookie)
+          --insecure        Accept any TLS certificate (only for a test site you trust)
+          --json            Print the result as JSON
+          -h, --help        Show this help
+
+        Exit codes: 0 every check passed, 1 a check failed, 2 a mistake in the command line.
+        """;
+
+    private const string Json = "--json";
+
+    private static readonly HashSet<string> Flags = [SiteArguments.Insecure, Json];
+    private static readonly HashSet<string> Valued = [SiteArguments.Project, SiteArguments.Instance];
+
+    /// <summary>Reads the arguments after <c>probe</c>; null when help was asked for.</summary>
+    public static ProbeSettings? Parse(IReadOnlyList<string> arguments)
+    {
+        var args = CommandArguments.Read(Name, arguments, Flags, Valued);
+        return args.HelpRequested ? null : new ProbeSettings(SiteArguments.ReadTarget(args), SiteArguments.ReadSiteOptions(args), args.Has(Json));
+    }
+
+    public static async Task<int> RunAsync(ProbeSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        SiteArguments.WarnAboutExposure(settings.Target, settings.Site, errors);
+        using var site = new SiteClient(settings.Target, settings.Site);
+        var report = await new SiteProbe(site).RunAsync(cancellationToken);
+        if (settings.Json)
+        {
+            report.WriteJson(output);
+        }
+        else
+        {
+            report.WriteText(output);
+        }
+
+        return report.Passed ? 0 : 1;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text;
+
+namespace Ptvsd.Attach.Target;
+
+/// <summary>
+/// Where a site's debug endpoint is and the secret that opens it, from <c>wss://SECRET@host/ptvsd</c>. The secret
+/// is kept apart from every URI this type hands out, so no URI, log line or exception message can carry it; the
+/// only text that holds it is <see cref="Authorization"/>, which goes into a request header and nowhere else.
+/// </summary>
+internal sealed class AttachUri
+{
+    public const string DebugPath = "/ptvsd";
+
+    private readonly string _secret;
+    private readonly string? _password;
+
+    public AttachUri(bool secure, string host, int? port, string secret, string? password = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        IsSecure = secure;
+        Host = host;
+        Port = port ?? (secure ? 443 : 80);
+        _secret = secret;
+        _password = password;
+    }
+
+    /// <summary><c>wss</c> (TLS) rather than <c>ws</c>.</summary>
+    public bool IsSecure { get; }
+
+    /// <summary>The host as written in a URI: a name, an IPv4 address, or an IPv6 address in brackets.</summary>
+    public string Host { get; }
+
+    public int Port { get; }
+
+    /// <summary><c>host</c>, or <c>host:port</c> when the port is not the scheme's default.</summary>
+    public string Authority => Port == (IsSecure ? 443 : 80) ? Host : $"{Host}:{Port}";
+
+    /// <summary>The debug WebSocket, without credentials.</summary>
+    public Uri WebSocketUri => new($"{(IsSecure ? "wss" : "ws")}://{Authority}{DebugPath}");
+
+    /// <summary>The proxy's status JSON at <c>/ptvsd?format=json</c>.</summary>
+    public Uri StatusUri => new($"{HttpScheme}://{Authority}{DebugPath}?format=json");
+
+    /// <summary>The debug endpoint over plain HTTP(S), for requests that are not WebSocket sessions.</summary>
+    public Uri DebugEndpointUri => new($"{HttpScheme}://{Authority}{DebugPath}");
+
+    /// <summary>The URI with <c>***</c> in place of the secret: the only form that is ever shown.</summary>
+    public string Display => $"{(IsSecure ? "wss" : "ws")}://***@{Authority}{DebugPath}";
+
+    /// <summary>
+    /// The <c>Authorization</c> header value: HTTP Basic with the secret as user name, as a browser would send for
+    /// <c>wss://SECRET@host/ptvsd</c> (the proxy ignores the password).
+    /// </summary>
+    public string Authorization => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_secret}:{_password}"));
+
+    private string HttpScheme => IsSecure ? "https" : "http";
+
+    public override string ToString() => Display;
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Ptvsd.Attach.Target;
+using Ptvsd.Testing;
+using Ptvsd.WebSocketProxy.Tests;
+
+namespace Ptvsd.Attach.Tests;
+
+public sealed class CommandLineTests(ITestOutputHelper output)
+{
+    private const string Secret = "m3vq8xk2tw9pz4rb7ndc";
+    private const string Uri = $"wss://{Secret}@example.azurewebsites.net/ptvsd";
+    private const string AttachHelp = "run `ptvsd attach --help` for the options";
+
+    public static TheoryData<string[], string> Mistakes => new()
+    {
+        { ["attach"], $"attach: give the attach URI ({AttachUriParser.AcceptedForms}); {AttachHelp}" },
+        { ["attach", Uri, "--prot", "5678"], $"attach: unknown option '--prot'; {AttachHelp}" },
+        { ["attach", Uri, "-p", "5678"], $"attach: unknown option '-p'; {AttachHelp}" },
+        { ["attach", Uri, "--port"], $"attach: --port needs a value; {AttachHelp}" },
+        { ["attach", "--port", Uri], $"attach: --port takes a TCP port number (0-65535; 0 picks a free one); {AttachHelp}" },
+        { ["attach", Uri, "--port", "99999"], $"attach: --port takes a TCP port number (0-65535; 0 picks a free one); {AttachHelp}" },
+        { ["attach", Uri, "--port", "1", "--port", "2"], $"attach: --port is given twice; {AttachHelp}" },
+        { ["attach", Uri, "--bind", "my-laptop"], $"attach: --bind takes an IP address of this machine, such as 127.0.0.1 or ::1; {AttachHelp}" },
+        { ["attach", Uri, "--insecure=yes"], $"attach: --insecure takes no value; {AttachHelp}" },
+        { ["attach", Uri, Uri], $"attach: expected one attach URI, but got 2 arguments that are not options; {AttachHelp}" },
+        { ["attach", Uri, "--project", "."], $"attach: give either an attach URI or --project, not both; {AttachHelp}" },
+        { ["attach", Uri, "--instance", "a;b=c"], $"attach: --instance takes an instance name: letters, digits, '-', '_' and '.' (the instance `ptvsd probe` reports); {AttachHelp}" },
+        { ["attach", Uri, "--remote-root", " "], $"attach: --remote-root is empty; give the app's folder on the site, e.g. /home/site/wwwroot; {AttachHelp}" },
+        { ["probe", Uri, "--port", "5678"], "probe: unknown option '--port'; run `ptvsd probe --help` for the options" },
+        { ["probe", $"https://{Secret}@example.com/ptvsd"], $"the attach URI starts with https://, which is not a WebSocket scheme: use wss:// (or ws:// for a proxy without TLS). Accepted forms: {AttachUriParser.AcceptedForms}" },
+        { [Uri], "the first argument must be a command: attach or probe (see ptvsd --help)" },
+        { ["debug", Uri], "the first argument must be a command: attach or probe (see ptvsd --help)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public async Task User_mistakes_are_one_line_on_stderr_with_exit_code_2_and_never_show_the_secret(string[] args, string message)
+    {
+        var run = await ToolRun.RunAsync(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Equal($"ptvsd: {message}", Assert.Single(run.ErrorLines));
+        Assert.DoesNotContain(Secret, run.Errors);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, "ptvsd attach URI [options]")]
+    [InlineData(new[] { "-h" }, "ptvsd probe URI [options]")]
+    [InlineData(new[] { "help" }, "ptvsd <command> --help")]
+    [InlineData(new[] { "help", "attach" }, "--remote-root PATH")]
+    [InlineData(new[] { "attach", "--help" }, "--bind ADDRESS")]
+    [InlineData(new[] { "attach", Uri, "--port", "x", "-h" }, "Exit codes: 0 stopped by Ctrl+C")]
+    [InlineData(new[] { "probe", "--help" }, "--json")]
+    [InlineData(new[] { "probe", "-?" }, "5. the debug server is reachable")]
+    public async Task Help_for_every_command_goes_to_stdout_with_exit_code_0(string[] args, string expected)
+    {
+        var run = await ToolRun.RunAsync(args);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(expected, run.Output);
+        Assert.Equal("", run.Errors);
+    }
+
+    [Fact]
+    public async Task Version_is_the_repository_version()
+    {
+        var version = Regex.Match(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "version.json")), "\"version\"\\s*:\\s*\"([^\"]+)\"").Groups[1].Value;
+
+        var run = await ToolRun.RunAsync("--version");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(version, run.Output.Trim());
+    }
+
+    [Fact]
+    public async Task No_arguments_print_the_usage_on_stderr_with_exit_code_2()
+    {
+        var run = await ToolRun.RunAsync();
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("ptvsd attach URI [options]", run.Errors);
+    }
+
+    [Fact]
+    public async Task The_real_process_reports_a_bad_uri_as_one_line_without_a_stack_trace_and_exits_2()
+    {
+        await using var tool = ManagedProcess.Start(new ManagedProcessStartInfo("dotnet", AttachProcess.ToolPath, "attach", $"ftp://{Secret}@example.com/ptvsd") { Output = output.WriteLine });
+
+        Assert.Equal(2, await tool.WaitForExitAsync(TimeSpan.FromSeconds(30), TestTimeouts.Default()));
+        var line = Assert.Single(tool.ErrorOutput);
+        Assert.StartsWith("ptvsd: the attach URI starts with ftp://, which is not a WebSocket scheme", line);
+        Assert.Empty(tool.Output.Except(tool.ErrorOutput));
+        Assert.DoesNotContain(Secret, line);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_line_with_exit_code_1()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using var tool = ManagedProcess.Start(new ManagedProcessStartInfo("dotnet", AttachProcess.ToolPath, "attach", Uri, "--port", port.ToString())
+        {
+            Output = output.WriteLine,
+        });
+
+        Assert.Equal(1, await tool.WaitForExitAsync(TimeSpan.FromSeconds(30), TestTimeouts.Default()));
+        Assert.Equal(
+            $"ptvsd: cannot listen on 127.0.0.1:{port}: the port is in use (another ptvsd attach, or debugpy itself?); choose another with --port, or --port 0 for a free one",
+            Assert.Single(tool.ErrorOutput));
+        Assert.DoesNotContain(tool.Output, line => line.Contains("Exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Insecure_says_so_on_stderr()
+    {
+        var ct = TestTimeouts.Default();
+        await using var attach = await AttachProcess.StartAsync(Uri, Secret, output, ct, "--insecure");
+
+        Assert.Contains(attach.Process.ErrorOutput, line => line.StartsWith("ptvsd: warning: --insecure: the site's TLS certificate is not checked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listening_beyond_loopback_warns_that_anyone_reaching_the_port_can_run_code()
+    {
+        var ct = TestTimeouts.Default();
+        await using var attach = await AttachProcess.StartAsync(Uri, Secret, output, ct, "--bind", "0.0.0.0");
+
+        Assert.Contains(attach.Process.ErrorOutput, line => line.Contains("anyone who can reach this machine on that port can attach a debugger", StringComparison.Ordinal));
+        Assert.Contains(attach.Output, line => line.Contains($"\"host\": \"127.0.0.1\"", StringComparison.Ordinal));
+    }
+}
