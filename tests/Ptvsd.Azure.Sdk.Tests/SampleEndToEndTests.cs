@@ -1,4 +1,3 @@
-using System.Net;
 
 namespace Ptvsd.Azure.Sdk.Tests;
 
@@ -27,25 +26,16 @@ public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
 
             // A host's `python` is the interpreter that has the app's requirements.
             File.CreateSymbolicLink(Path.Combine(hostBin, "python"), python.Path);
-            var port = FreePort.Get();
-            var debugPort = FreePort.Get();
             var start = new ManagedProcessStartInfo("sh", "ptvsd/startup.sh") { WorkingDirectory = site, Output = output.WriteLine };
             start.Environment["PATH"] = hostBin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-            start.Environment["PORT"] = port.ToString();
-            start.Environment["WSGI_PTVSD_ADDRESS"] = $"127.0.0.1:{debugPort}";
-            start.Environment["WSGI_PTVSD_SECRET"] = null;
-            await using var host = ManagedProcess.Start(start);
-            await host.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Any, port), TimeSpan.FromSeconds(60), ct);
-            await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(60), ct);
-            var baseUri = new Uri($"http://127.0.0.1:{port}/");
-            await ProxiedApp.WaitUntilServingAsync(baseUri, ct);
+            await using var host = await RunningSite.StartAsync(start, ct);
 
-            var visit = await BreakpointRoundTrip.RunAsync(baseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);
+            var visit = await BreakpointRoundTrip.RunAsync(host.BaseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);
 
             Assert.True(visit.HeldAtBreakpoint, "the request should be held at the breakpoint");
             Assert.Equal("'Hello, Published!'", visit.Greeting);
             Assert.Equal("Hello, Published!", visit.Response);
-            Assert.DoesNotContain(secret, string.Join('\n', host.Output));
+            Assert.DoesNotContain(secret, string.Join('\n', host.Process.Output));
         }
         finally
         {

@@ -66,8 +66,6 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
         var python = PythonEnvironment.Require();
         var secret = RunningProxy.NewSecret();
         var site = FlaskHelloSite.Publish(secret);
-        var port = FreePort.Get();
-        var debugPort = FreePort.Get();
         try
         {
             // Started the way a host starts it: from the site root, told its port, secret read from web.config.
@@ -76,21 +74,13 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
                 WorkingDirectory = site,
                 Output = output.WriteLine,
             };
-            start.Environment["PORT"] = port.ToString();
-            start.Environment["WSGI_PTVSD_ADDRESS"] = $"127.0.0.1:{debugPort}";
-            start.Environment["WSGI_PTVSD_SECRET"] = null;
-            await using var proxyProcess = ManagedProcess.Start(start);
-            await proxyProcess.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Any, port), TimeSpan.FromSeconds(30), ct);
-            await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
-
-            var baseUri = new Uri($"http://127.0.0.1:{port}/");
-            await ProxiedApp.WaitUntilServingAsync(baseUri, ct);
-            var visit = await BreakpointRoundTrip.RunAsync(baseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);
+            await using var proxy = await RunningSite.StartAsync(start, ct);
+            var visit = await BreakpointRoundTrip.RunAsync(proxy.BaseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);
 
             Assert.True(visit.HeldAtBreakpoint, "the request should be held at the breakpoint");
             Assert.Equal("'Hello, Published!'", visit.Greeting);
             Assert.Equal("Hello, Published!", visit.Response);
-            Assert.DoesNotContain(secret, string.Join('\n', proxyProcess.Output));
+            Assert.DoesNotContain(secret, string.Join('\n', proxy.Process.Output));
         }
         finally
         {
