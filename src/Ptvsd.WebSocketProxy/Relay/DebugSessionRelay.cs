@@ -51,7 +51,11 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         var first = await Task.WhenAny(clientToServer, serverToClient);
         var ending = webSocket.State == WebSocketState.Aborted
             ? SessionEnding.ClientLost // Whatever either pump saw, a keep-alive timeout or a dropped client aborts the WebSocket.
-            : SessionEnding.Of(first, serverSide: first == serverToClient);
+            : clientToServer.IsCompletedSuccessfully
+                // The client's close came first: the EOF it gave the debug server may make the server close at
+                // once, and that pump can finish before this one returns. The session still ended by the client.
+                ? SessionEnding.ClientClosed
+                : SessionEnding.Of(first, serverSide: first == serverToClient);
         if (first.Exception is { } failure)
         {
             Log.PumpFailed(logger, sessionId, failure.InnerException?.GetType().Name, failure.InnerException?.Message);
