@@ -17,6 +17,9 @@ internal static class ProxyLaunch
     /// <summary>The proxy assembly relative to the site root, with IIS's path separators.</summary>
     public const string IisAssemblyPath = Folder + @"\Ptvsd.WebSocketProxy.dll";
 
+    /// <summary>The self-contained proxy executable for Linux hosts, relative to the site root.</summary>
+    public const string LinuxExecutable = Folder + "/Ptvsd.WebSocketProxy";
+
     /// <summary>The placeholder the proxy replaces with the internal port it chose for the app.</summary>
     public const string InternalPortPlaceholder = "{port}";
 

@@ -40,7 +40,10 @@ public sealed class WriteStartupScript : Task
             "# The debug proxy listens on the platform's port (PTVSD_URLS overrides, e.g. http://127.0.0.1:8080 on a\n" +
             "# workstation) and starts the app on an internal one.\n" +
             "cd \"$(dirname \"$0\")/..\" || exit 1\n" +
-            $"exec dotnet {ProxyLaunch.Folder}/Ptvsd.WebSocketProxy.dll --urls \"${{PTVSD_URLS:-http://0.0.0.0:${{PORT:-{DefaultPort}}}}}\" -- {appCommand}\n";
+            "# The proxy is a self-contained executable: no .NET needed on the host. Deployment by zip drops the\n" +
+            "# executable bit, so put it back.\n" +
+            $"[ -x {ProxyLaunch.LinuxExecutable} ] || chmod +x {ProxyLaunch.LinuxExecutable} || exit 1\n" +
+            $"exec {ProxyLaunch.LinuxExecutable} --urls \"${{PTVSD_URLS:-http://0.0.0.0:${{PORT:-{DefaultPort}}}}}\" -- {appCommand}\n";
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
         AtomicFile.WriteAllText(File, script);

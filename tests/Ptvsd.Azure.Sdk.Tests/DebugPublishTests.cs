@@ -24,7 +24,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         Assert.Equal([publish.SecretInAttachUri!], PublishResult.SecretSettings(project.TransformFile).Distinct());
         Assert.Contains("Ptvsd Linux startup command: sh ptvsd/startup.sh", publish.Log);
 
-        foreach (var payload in new[] { "app.py", "ptvsd/Ptvsd.WebSocketProxy.dll", "ptvsd/Ptvsd.WebSocketProxy.runtimeconfig.json", "ptvsd/bootstrap/sitecustomize.py", "ptvsd/startup.sh" })
+        foreach (var payload in new[] { "app.py", "ptvsd/Ptvsd.WebSocketProxy.dll", "ptvsd/Ptvsd.WebSocketProxy.runtimeconfig.json", "ptvsd/Ptvsd.WebSocketProxy", "ptvsd/bootstrap/sitecustomize.py", "ptvsd/startup.sh" })
         {
             Assert.True(File.Exists(publish.PathOf(payload)), $"{payload} is missing from the publish folder");
         }
@@ -55,6 +55,36 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         Assert.Equal(@"ptvsd\Ptvsd.WebSocketProxy.dll -- python app.py", (string?)httpPlatform.Attribute("arguments"));
         Assert.Single(webConfig.Descendants("webSocket"));
         Assert.Single(webConfig.Descendants("appSettings"));
+    }
+
+    [Theory]
+    [InlineData("linux", new[] { "Ptvsd.WebSocketProxy", "bootstrap/sitecustomize.py", "startup.sh" })]
+    [InlineData("Windows", new[] { "Ptvsd.WebSocketProxy.deps.json", "Ptvsd.WebSocketProxy.dll", "Ptvsd.WebSocketProxy.runtimeconfig.json", "bootstrap/sitecustomize.py" })]
+    public async Task PtvsdHostOs_narrows_the_payload_to_one_host(string hostOs, string[] expected)
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+
+        var publish = await project.PublishAsync("Debug", ct, $"-p:PtvsdHostOs={hostOs}");
+
+        publish.AssertSucceeded();
+        var payload = Directory.EnumerateFiles(publish.PathOf("ptvsd"), "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(publish.PathOf("ptvsd"), file).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, payload);
+        Assert.Equal([publish.SecretInAttachUri!], publish.PublishedSecrets());
+    }
+
+    [Fact]
+    public async Task An_unknown_PtvsdHostOs_is_an_error()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+
+        var publish = await project.PublishAsync("Debug", ct, "-p:PtvsdHostOs=macos");
+
+        Assert.NotEqual(0, publish.ExitCode);
+        Assert.Contains("error PTVSD1105:", publish.Log);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace Ptvsd.Azure.Sdk.Tests;
 
 /// <summary>
 /// samples/FlaskHello, published with -c Debug through the packed SDK and started the way App Service Linux
-/// starts it (its ptvsd/startup.sh), takes a real debugpy session through the proxy.
+/// starts it (its ptvsd/startup.sh, on a host without .NET), takes a real debugpy session through the proxy.
 /// </summary>
 [Collection(SdkCollection.Name)]
 public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
@@ -24,10 +24,16 @@ public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
             var publish = new PublishResult(exitCode, log, site);
             var secret = publish.SecretInAttachUri!;
 
-            // A host's `python` is the interpreter that has the app's requirements.
+            // A Linux host as App Service's Python images are: no .NET at all. PATH holds only what startup.sh and
+            // the app use, and `python` is the interpreter that has the app's requirements.
             File.CreateSymbolicLink(Path.Combine(hostBin, "python"), python.Path);
-            var start = new ManagedProcessStartInfo("sh", "ptvsd/startup.sh") { WorkingDirectory = site, Output = output.WriteLine };
-            start.Environment["PATH"] = hostBin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+            foreach (var tool in new[] { "dirname", "chmod" })
+            {
+                File.CreateSymbolicLink(Path.Combine(hostBin, tool), Path.Combine("/usr/bin", tool));
+            }
+            var start = new ManagedProcessStartInfo("/bin/sh", "ptvsd/startup.sh") { WorkingDirectory = site, Output = output.WriteLine };
+            start.Environment["PATH"] = hostBin;
+            start.Environment["DOTNET_ROOT"] = null;
             await using var host = await RunningSite.StartAsync(start, ct);
 
             var visit = await BreakpointRoundTrip.RunAsync(host.BaseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);

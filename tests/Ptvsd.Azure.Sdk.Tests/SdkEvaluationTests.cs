@@ -28,6 +28,31 @@ public sealed class SdkEvaluationTests : IDisposable
     public void PtvsdEnabled_set_in_the_project_wins(string configuration, string enabled) =>
         Assert.Equal(enabled, Property("PtvsdEnabled", configuration: configuration, body: $"<PropertyGroup><PtvsdEnabled>{enabled}</PtvsdEnabled></PropertyGroup>"));
 
+    [Theory]
+    [InlineData("", "", "")]
+    [InlineData("linux-x64", "", "linux")]
+    [InlineData("linux-musl-arm64", "", "linux")]
+    [InlineData("win-x64", "", "windows")]
+    [InlineData("osx-arm64", "", "")]
+    [InlineData("linux-x64", "Windows", "windows")]
+    [InlineData("", "LINUX", "linux")]
+    public void PtvsdHostOs_follows_the_runtime_identifier_unless_set(string runtimeIdentifier, string hostOs, string expected)
+    {
+        var properties = new Dictionary<string, string>();
+        if (runtimeIdentifier.Length > 0)
+        {
+            properties["RuntimeIdentifier"] = runtimeIdentifier;
+        }
+
+        if (hostOs.Length > 0)
+        {
+            properties["PtvsdHostOs"] = hostOs;
+        }
+
+        // The SDK's conditions compare case-insensitively, as MSBuild does; a global property keeps its spelling.
+        Assert.Equal(expected, Property("PtvsdHostOs", globalProperties: properties), ignoreCase: true);
+    }
+
     [Fact]
     public void Paths_default_to_the_project_folder_and_obj()
     {

@@ -19,7 +19,7 @@ public sealed class WriteStartupScriptTests : IDisposable
 
         Assert.StartsWith("#!/bin/sh\n", script);
         Assert.DoesNotContain('\r', script);
-        Assert.Contains($"exec dotnet ptvsd/Ptvsd.WebSocketProxy.dll --urls \"${{PTVSD_URLS:-http://0.0.0.0:${{PORT:-8000}}}}\" -- {expected}\n", script);
+        Assert.Contains($"exec ptvsd/Ptvsd.WebSocketProxy --urls \"${{PTVSD_URLS:-http://0.0.0.0:${{PORT:-8000}}}}\" -- {expected}\n", script);
         Assert.Equal("sh ptvsd/startup.sh", run.Task.StartupCommand);
     }
 
