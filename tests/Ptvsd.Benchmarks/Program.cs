@@ -79,5 +79,9 @@ static async Task RunAsync(TextWriter progress, CancellationToken cancellationTo
     var publishTimings = await PublishBenchmark.MeasureAsync(cancellationToken);
     allMet &= PublishReport.Write(Console.Out, publishTimings);
 
+    progress.WriteLine($"payloads: size, {PayloadBenchmark.ColdStarts} cold starts and idle memory of both proxy payloads...");
+    var payloads = await PayloadBenchmark.MeasureAsync(cancellationToken);
+    allMet &= PayloadReport.Write(Console.Out, payloads);
+
     Console.Out.WriteLine(allMet ? "All targets met." : "Some targets were missed (see above).");
 }

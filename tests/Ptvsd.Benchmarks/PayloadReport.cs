@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Ptvsd.Benchmarks;
+
+/// <summary>Prints both proxy payloads' size, cold start and idle memory against the Linux payload's targets.</summary>
+internal static class PayloadReport
+{
+    public const double MaxLinuxPayloadMegabytes = 20;
+    public const double MaxColdStartMilliseconds = 300;
+    public const double MaxIdleRssMegabytes = 60;
+
+    /// <summary>Writes the table; returns whether every target was met.</summary>
+    public static bool Write(TextWriter writer, IReadOnlyList<PayloadResult> payloads)
+    {
+        writer.WriteLine();
+        writer.WriteLine($"Proxy payloads from the packed Ptvsd.Azure.Sdk: size on disk, cold start to the first accepted connection (median of {PayloadBenchmark.ColdStarts}), RSS after {PayloadBenchmark.IdleTime.TotalSeconds:0} s idle");
+        writer.WriteLine("   payload                                                             size   cold start ms (median; runs)          idle RSS");
+        foreach (var payload in payloads)
+        {
+            var runs = string.Join(' ', payload.ColdStartMilliseconds.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"   {payload.Name,-64} {Megabytes(payload.SizeBytes),6:0.0} MB   {payload.MedianColdStart,5:0} ({runs})   {Megabytes(payload.IdleRssBytes),5:0.0} MB"));
+        }
+
+        var linux = payloads[^1];
+        var sizeMet = Megabytes(linux.SizeBytes) < MaxLinuxPayloadMegabytes;
+        var startMet = payloads.All(p => p.MedianColdStart < MaxColdStartMilliseconds);
+        var rssMet = payloads.All(p => Megabytes(p.IdleRssBytes) < MaxIdleRssMegabytes);
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   target: Linux payload < {MaxLinuxPayloadMegabytes:0} MB: {Verdict(sizeMet)}; cold start < {MaxColdStartMilliseconds:0} ms (both): {Verdict(startMet)}; idle RSS < {MaxIdleRssMegabytes:0} MB (both): {Verdict(rssMet)}"));
+        return sizeMet && startMet && rssMet;
+    }
+
+    private static double Megabytes(long bytes) => bytes / 1_000_000.0;
+
+    private static string Verdict(bool met) => met ? "met" : "MISSED";
+}
