@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Ptvsd.Testing;
-using Ptvsd.WebSocketProxy.App;
 using Ptvsd.WebSocketProxy.Tests;
 
 namespace Ptvsd.Attach.Tests;
@@ -50,15 +49,15 @@ public sealed class DebugpyThroughBridgeTests(ITestOutputHelper output)
         var ct = TestTimeouts.Default(120);
         await using var proxy = await FlaskHelloSite.StartProxyAsync(output, ct);
         await using var attach = await AttachProcess.StartAsync(proxy, output, ct);
-        var app = (AppSupervisor)proxy.Services.GetService(typeof(AppSupervisor))!;
 
         var first = await BreakInHelloAsync(attach, proxy, "First", ct);
         await attach.WaitForLineAsync("session 1 closed: ", ct);
         var second = await BreakInHelloAsync(attach, proxy, "Second", ct);
 
-        Assert.Equal(app.Status.ProcessId, first);
+        var app = (await proxy.GetStatusAsync(ct))["app"]!;
+        Assert.Equal((int)app["pid"]!, first);
         Assert.Equal(first, second);
-        Assert.Equal(0, app.Status.Restarts);
+        Assert.Equal(0, (int)app["restarts"]!);
         Assert.Contains(attach.Output, line => line.Contains("session 1 opened for the debugger at 127.0.0.1:", StringComparison.Ordinal));
         Assert.Contains(attach.Output, line => line.Contains("session 1 closed: ", StringComparison.Ordinal));
     }

@@ -135,7 +135,7 @@ public sealed class ProbeTests(ITestOutputHelper output)
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("✓ WebSocket upgrade reaches the proxy: the proxy's WebSocket endpoint answered HTTP 503", run.OutputLines[3]);
-        Assert.StartsWith("✗ secret accepted: the debug proxy's relay is closed: no WSGI_PTVSD_SECRET is configured. Likely cause: the site has no usable WSGI_PTVSD_SECRET.", run.OutputLines[4]);
+        Assert.StartsWith("✗ secret accepted: the debug proxy's relay is closed: no WSGI_PTVSD_SECRET is configured (publish with -c Debug, or set WSGI_PTVSD_SECRET in the app settings). Likely cause: the site has no usable WSGI_PTVSD_SECRET.", run.OutputLines[4]);
     }
 
     [Theory]

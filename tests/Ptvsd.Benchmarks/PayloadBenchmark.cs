@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using Ptvsd.Testing;
@@ -33,43 +32,19 @@ internal static class PayloadBenchmark
             throw new PlatformNotSupportedException("The payload benchmark runs on Linux only.");
         }
 
-        var root = Directory.CreateTempSubdirectory("ptvsd-bench-payload-").FullName;
-        try
-        {
-            var package = Path.Combine(RepoPaths.Root, "artifacts", "packages", $"Ptvsd.Azure.Sdk.{RepoPaths.ProductVersion}.nupkg");
-            ZipFile.ExtractToDirectory(package, root);
-            var assemblyFolder = Path.Combine(root, "proxy");
-            var executable = Path.Combine(root, "proxy-linux-x64", "Ptvsd.WebSocketProxy");
-            File.SetUnixFileMode(executable, File.GetUnixFileMode(executable) | UnixFileMode.UserExecute);
-            var bootstrapBytes = FolderBytes(Path.Combine(assemblyFolder, "bootstrap"));
-
-            var framework = await MeasureAsync(
-                "framework-dependent assembly (dotnet Ptvsd.WebSocketProxy.dll)",
-                FolderBytes(assemblyFolder),
-                port => new ManagedProcessStartInfo("dotnet", Path.Combine(assemblyFolder, "Ptvsd.WebSocketProxy.dll"), "--urls", $"http://127.0.0.1:{port}"),
-                cancellationToken);
-            var single = await MeasureAsync(
-                "self-contained single file, linux-x64 (trimmed)",
-                new FileInfo(executable).Length + bootstrapBytes,
-                port => new ManagedProcessStartInfo(executable, "--urls", $"http://127.0.0.1:{port}"),
-                cancellationToken);
-            return [framework, single];
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        var framework = await MeasureAsync(ProxyPayload.FrameworkDependent, cancellationToken);
+        var single = await MeasureAsync(ProxyPayload.LinuxSingleFile, cancellationToken);
+        return [framework, single];
     }
 
-    private static async Task<PayloadResult> MeasureAsync(
-        string name, long sizeBytes, Func<int, ManagedProcessStartInfo> startInfo, CancellationToken cancellationToken)
+    private static async Task<PayloadResult> MeasureAsync(ProxyPayload payload, CancellationToken cancellationToken)
     {
         var coldStarts = new List<double>();
         long idleRss = 0;
         for (var run = 0; run < ColdStarts; run++)
         {
             var port = FreePort.Get();
-            var start = startInfo(port);
+            var start = payload.StartInfo("--urls", $"http://127.0.0.1:{port}");
             start.Environment["WSGI_PTVSD_SECRET"] = "benchmark-secret-0123456789";
             start.Environment["DOTNET_NOLOGO"] = "1";
             var started = Stopwatch.GetTimestamp();
@@ -85,7 +60,7 @@ internal static class PayloadBenchmark
             }
         }
 
-        return new PayloadResult(name, sizeBytes, coldStarts, idleRss);
+        return new PayloadResult(payload.Name, payload.SizeOnDisk, coldStarts, idleRss);
     }
 
     private static async Task WaitForFirstConnectionAsync(int port, ManagedProcess proxy, CancellationToken cancellationToken)
@@ -113,7 +88,4 @@ internal static class PayloadBenchmark
         var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         return kilobytes * 1024;
     }
-
-    private static long FolderBytes(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
 }

@@ -85,13 +85,9 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
     {
         var ct = TestTimeouts.Default();
         await using var debugServer = new CountingTcpListener();
-        await using var proxy = await RunningProxy.StartAsync(output, options =>
-        {
-            options.DebugServer = Loopback(debugServer.Port);
-            options.MaxAuthFailures = 3;
-        });
+        await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = Loopback(debugServer.Port));
 
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < proxy.Options.MaxAuthFailures; i++)
         {
             var (status, _) = await proxy.TryUpgradeAsync(RunningProxy.Basic($"guess-number-{i}-of-the-secret"), ct);
             Assert.Equal(HttpStatusCode.Unauthorized, status);

@@ -2,6 +2,7 @@ using Ptvsd.WebSocketProxy.Authentication;
 
 namespace Ptvsd.WebSocketProxy.Tests;
 
+[Trait(ProxyTarget.Trait, ProxyTarget.NoProxy)]
 public sealed class CredentialsTests
 {
     [Theory]

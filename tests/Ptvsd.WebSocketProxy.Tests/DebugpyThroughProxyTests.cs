@@ -69,11 +69,9 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
         try
         {
             // Started the way a host starts it: from the site root, told its port, secret read from web.config.
-            var start = new ManagedProcessStartInfo("dotnet", "ptvsd/Ptvsd.WebSocketProxy.dll", "--", python.Path, "app.py")
-            {
-                WorkingDirectory = site,
-                Output = output.WriteLine,
-            };
+            var start = ProxyTarget.StartInfo(Path.Combine(site, "ptvsd"), "--", python.Path, "app.py");
+            start.WorkingDirectory = site;
+            start.Output = output.WriteLine;
             await using var proxy = await RunningSite.StartAsync(start, ct);
             var visit = await BreakpointRoundTrip.RunAsync(proxy.BaseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);
 

@@ -24,14 +24,7 @@ internal static class FlaskHelloSite
             File.Copy(file, Path.Combine(site, Path.GetFileName(file)));
         }
 
-        var proxyFolder = Directory.CreateDirectory(Path.Combine(site, "ptvsd")).FullName;
-        foreach (var name in new[] { "Ptvsd.WebSocketProxy.dll", "Ptvsd.WebSocketProxy.runtimeconfig.json", "Ptvsd.WebSocketProxy.deps.json" })
-        {
-            File.Copy(Path.Combine(AppContext.BaseDirectory, name), Path.Combine(proxyFolder, name));
-        }
-
-        var bootstrap = Directory.CreateDirectory(Path.Combine(proxyFolder, "bootstrap")).FullName;
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "bootstrap", "sitecustomize.py"), Path.Combine(bootstrap, "sitecustomize.py"));
+        ProxyTarget.CopyTo(Directory.CreateDirectory(Path.Combine(site, "ptvsd")).FullName);
 
         File.WriteAllText(Path.Combine(site, "web.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>

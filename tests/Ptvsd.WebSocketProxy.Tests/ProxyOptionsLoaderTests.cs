@@ -3,6 +3,7 @@ using Ptvsd.WebSocketProxy.Configuration;
 
 namespace Ptvsd.WebSocketProxy.Tests;
 
+[Trait(ProxyTarget.Trait, ProxyTarget.NoProxy)]
 public sealed class ProxyOptionsLoaderTests : IDisposable
 {
     private readonly string _site = Directory.CreateTempSubdirectory("ptvsd-site-").FullName;

@@ -144,8 +144,9 @@ public sealed class RelayTests(ITestOutputHelper output)
         await using var proxy = await RunningProxy.StartAsync(output, options =>
         {
             options.DebugServer = AuthenticationTests.Loopback(debugServer.Port);
-            options.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
-            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(600);
+            // What --keep-alive 1 sets: the shortest a user can choose.
+            options.KeepAliveInterval = TimeSpan.FromSeconds(1);
+            options.KeepAliveTimeout = TimeSpan.FromSeconds(3);
         });
 
         // A client that completes the handshake, sends one frame and then goes silent: it never answers the

@@ -74,7 +74,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
             options.InstanceName = "instance-42";
         });
 
-        var json = await GetAuthenticatedStatusAsync(proxy);
+        var json = await proxy.GetStatusAsync(TestTimeouts.Default());
 
         Assert.True((bool)json["authenticated"]!);
         Assert.Equal($"127.0.0.1:{debugServer.Port}", (string?)json["debugServer"]!["address"]);
@@ -93,7 +93,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         var port = FreePort.Get();
         await using var proxy = await RunningProxy.StartAsync(output, options => options.DebugServer = AuthenticationTests.Loopback(port));
 
-        var json = await GetAuthenticatedStatusAsync(proxy);
+        var json = await proxy.GetStatusAsync(TestTimeouts.Default());
 
         Assert.False((bool)json["debugServer"]!["reachable"]!);
     }
@@ -140,12 +140,5 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         var response = await RawHttp.SendAsync(proxy.BaseUri, $"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
         Assert.StartsWith("HTTP/1.1 404", response);
-    }
-
-    private static async Task<JsonNode> GetAuthenticatedStatusAsync(RunningProxy proxy)
-    {
-        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
-        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", proxy.BasicAuthorization);
-        return JsonNode.Parse(await http.GetStringAsync("ptvsd?format=json", TestTimeouts.Default()))!;
     }
 }

@@ -5,7 +5,8 @@ namespace Ptvsd.WebSocketProxy.Tests;
 
 /// <summary>
 /// Keeps every log line the proxy writes, so tests can assert what it logged (and that no secret is in it),
-/// and echoes them to the test output for diagnosis.
+/// and echoes them to the test output for diagnosis. A proxy in this process logs through it as a logger
+/// provider; a proxy process's output lines are <see cref="Add"/>ed.
 /// </summary>
 public sealed class CapturedLogs(ITestOutputHelper? output) : ILoggerProvider
 {
@@ -21,7 +22,7 @@ public sealed class CapturedLogs(ITestOutputHelper? output) : ILoggerProvider
     {
     }
 
-    private void Add(string line)
+    public void Add(string line)
     {
         _lines.Enqueue(line);
         try

@@ -1,0 +1,70 @@
+using Ptvsd.Testing;
+
+namespace Ptvsd.WebSocketProxy.Tests;
+
+/// <summary>
+/// The build of the proxy this run of the suite tests, chosen by <c>PTVSD_PROXY_TARGET</c>:
+/// <list type="bullet">
+/// <item><c>assembly</c> (the default): the assembly, in this process, and run with <c>dotnet</c> where a test needs
+/// the proxy's own process;</item>
+/// <item><c>single-file</c>: the trimmed self-contained linux-x64 executable from the packed SDK package, which every
+/// test then runs as its own process.</item>
+/// </list>
+/// <c>./build.sh test</c> runs the suite once for each.
+/// </summary>
+internal static class ProxyTarget
+{
+    public const string Variable = "PTVSD_PROXY_TARGET";
+
+    /// <summary>
+    /// The trait that marks tests of the proxy's code alone, which start no proxy and so have nothing to run against
+    /// the executable; the executable's run filters them out (<c>ProxyTarget!=none</c>).
+    /// </summary>
+    public const string Trait = "ProxyTarget";
+
+    public const string NoProxy = "none";
+
+    private const string AssemblyName = "Ptvsd.WebSocketProxy";
+
+    private static readonly Lazy<ProxyPayload?> Executable = new(Resolve);
+
+    /// <summary>The executable payload the suite runs against; null when it tests the assembly.</summary>
+    public static ProxyPayload? SingleFile => Executable.Value;
+
+    /// <summary>A run of the proxy from <paramref name="ptvsdFolder"/> (the build output when null) with <paramref name="arguments"/>.</summary>
+    public static ManagedProcessStartInfo StartInfo(string? ptvsdFolder, params IEnumerable<string> arguments)
+    {
+        if (SingleFile is { } payload)
+        {
+            return payload.StartInfo(ptvsdFolder ?? payload.Folder, arguments);
+        }
+
+        var assembly = Path.Combine(ptvsdFolder ?? AppContext.BaseDirectory, AssemblyName + ".dll");
+        return new ManagedProcessStartInfo("dotnet", [assembly, .. arguments]) { Name = AssemblyName };
+    }
+
+    /// <summary>Puts the proxy and its bootstrap into a site's <c>ptvsd/</c> folder, as a Debug publish does.</summary>
+    public static void CopyTo(string ptvsdFolder)
+    {
+        if (SingleFile is { } payload)
+        {
+            payload.CopyTo(ptvsdFolder);
+            return;
+        }
+
+        foreach (var name in new[] { ".dll", ".runtimeconfig.json", ".deps.json" }.Select(extension => AssemblyName + extension))
+        {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, name), Path.Combine(ptvsdFolder, name));
+        }
+
+        var bootstrap = Directory.CreateDirectory(Path.Combine(ptvsdFolder, "bootstrap")).FullName;
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "bootstrap", "sitecustomize.py"), Path.Combine(bootstrap, "sitecustomize.py"));
+    }
+
+    private static ProxyPayload? Resolve() => Environment.GetEnvironmentVariable(Variable) switch
+    {
+        null or "" or "assembly" => null,
+        "single-file" => ProxyPayload.LinuxSingleFile,
+        var other => throw new InvalidOperationException($"{Variable}='{other}' is not a proxy target; use 'assembly' (the default) or 'single-file'."),
+    };
+}
