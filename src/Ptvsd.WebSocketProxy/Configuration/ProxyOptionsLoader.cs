@@ -16,6 +16,7 @@ public static class ProxyOptionsLoader
 
     public const string Usage = """
         Usage: dotnet ptvsd/Ptvsd.WebSocketProxy.dll [options] [-- app command ...]
+               ptvsd/Ptvsd.WebSocketProxy [options] [-- app command ...]    (Linux, no .NET needed)
 
         Serves /ptvsd (info page and the authenticated debugger WebSocket) and forwards every other
         request to the Python app, which it starts with debugpy listening on loopback.
