@@ -61,10 +61,23 @@ internal static class ProxyTarget
         File.Copy(Path.Combine(AppContext.BaseDirectory, "bootstrap", "sitecustomize.py"), Path.Combine(bootstrap, "sitecustomize.py"));
     }
 
+    /// <summary>
+    /// A package packed before the proxy's last build holds an older proxy: testing it would pass or fail for the
+    /// wrong code. (Building the solution packs after building the proxy; a copied assembly keeps its time.)
+    /// </summary>
+    private static ProxyPayload RequireFreshPackage(ProxyPayload payload)
+    {
+        var built = File.GetLastWriteTimeUtc(Path.Combine(AppContext.BaseDirectory, AssemblyName + ".dll"));
+        return File.GetLastWriteTimeUtc(ProxyPayload.PackagePath) >= built
+            ? payload
+            : throw new InvalidOperationException(
+                $"{ProxyPayload.PackagePath} was packed before the proxy was last built, so it holds an older proxy; build Ptvsd.Build.sln (./build.sh test does) and run again.");
+    }
+
     private static ProxyPayload? Resolve() => Environment.GetEnvironmentVariable(Variable) switch
     {
         null or "" or "assembly" => null,
-        "single-file" => ProxyPayload.LinuxSingleFile,
+        "single-file" => RequireFreshPackage(ProxyPayload.LinuxSingleFile),
         var other => throw new InvalidOperationException($"{Variable}='{other}' is not a proxy target; use 'assembly' (the default) or 'single-file'."),
     };
 }

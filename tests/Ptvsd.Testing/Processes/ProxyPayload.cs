@@ -25,6 +25,9 @@ public sealed class ProxyPayload
         _runWithDotnet = runWithDotnet;
     }
 
+    /// <summary>The packed package, <c>artifacts/packages/Ptvsd.Azure.Sdk.&lt;version&gt;.nupkg</c>, which the payloads come from.</summary>
+    public static string PackagePath => Path.Combine(RepoPaths.Root, "artifacts", "packages", $"Ptvsd.Azure.Sdk.{RepoPaths.ProductVersion}.nupkg");
+
     /// <summary>The framework-dependent assembly, which hosts run with <c>dotnet</c> (IIS, or any host with .NET).</summary>
     public static ProxyPayload FrameworkDependent => Assembly.Value;
 
@@ -99,7 +102,7 @@ public sealed class ProxyPayload
 
     private static string ExtractPackage()
     {
-        var package = Path.Combine(RepoPaths.Root, "artifacts", "packages", $"Ptvsd.Azure.Sdk.{RepoPaths.ProductVersion}.nupkg");
+        var package = PackagePath;
         if (!File.Exists(package))
         {
             throw new FileNotFoundException(
