@@ -26,15 +26,12 @@ internal sealed class ProxyProcess : IAsyncDisposable
     {
         var secret = RunningProxy.NewSecret();
         var port = FreePort.Get();
-        var start = new ManagedProcessStartInfo(
-            "dotnet",
-            Path.Combine(AppContext.BaseDirectory, "Ptvsd.WebSocketProxy.dll"),
+        var start = ProxyTarget.StartInfo(
+            null,
             "--urls", $"http://127.0.0.1:{port}",
             "--debug-server", $"127.0.0.1:{debugServerPort}",
-            "--content-root", AppContext.BaseDirectory)
-        {
-            Name = "proxy",
-        };
+            "--content-root", AppContext.BaseDirectory);
+        start.Name = "proxy";
         start.Environment["WSGI_PTVSD_SECRET"] = secret;
         var process = ManagedProcess.Start(start);
         try
