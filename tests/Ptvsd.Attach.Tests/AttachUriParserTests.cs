@@ -1,4 +1,3 @@
-using System.Text;
 using Ptvsd.Attach.Target;
 
 namespace Ptvsd.Attach.Tests;
@@ -71,18 +70,19 @@ public sealed class AttachUriParserTests
         Assert.Equal(shown, uri.Display);
         Assert.Equal(shown, uri.ToString());
         Assert.Equal(statusUri, uri.StatusUri.ToString());
-        Assert.Equal(Basic(Secret), uri.Authorization);
+        Assert.Equal("Bearer " + Secret, uri.Authorization);
         Assert.DoesNotContain(Secret, uri.WebSocketUri.ToString() + uri.StatusUri + uri.DebugEndpointUri + uri.Display);
     }
 
     [Theory]
-    [InlineData($"wss://{Secret}:any-password@example.com/ptvsd", $"{Secret}:any-password")]
-    [InlineData("wss://ab%2Bcd%3Aef1234567890@example.com/ptvsd", "ab+cd:ef1234567890:")]
-    public void User_info_is_sent_as_http_basic_credentials_decoded(string input, string credentials)
+    [InlineData($"wss://{Secret}:any-password@example.com/ptvsd", Secret)]
+    [InlineData("wss://ab%2Bcd%3Aef1234567890@example.com/ptvsd", "ab+cd:ef1234567890")]
+    public void The_secret_is_sent_decoded_as_a_bearer_token_and_a_password_never(string input, string secret)
     {
         var uri = AttachUriParser.Parse(input);
 
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)), uri.Authorization);
+        Assert.Equal("Bearer " + secret, uri.Authorization);
+        Assert.DoesNotContain("any-password", uri.Authorization);
     }
 
     [Theory]
@@ -95,6 +95,4 @@ public sealed class AttachUriParserTests
         Assert.DoesNotContain(Secret, error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
-
-    private static string Basic(string secret) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(secret + ":"));
 }

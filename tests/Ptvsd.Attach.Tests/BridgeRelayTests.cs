@@ -231,7 +231,7 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Instance_pins_the_affinity_cookie_and_the_secret_travels_only_as_basic_credentials()
+    public async Task Instance_pins_the_affinity_cookie_and_the_secret_travels_only_as_a_bearer_token()
     {
         var ct = TestTimeouts.Default();
         await using var site = new RequestRecorder();
@@ -247,9 +247,10 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
         var headers = head.Split("\r\n");
         Assert.StartsWith("GET /ptvsd HTTP/1.1", headers[0]);
         Assert.Contains("Cookie: ARRAffinity=inst-42; ARRAffinitySameSite=inst-42", headers);
-        Assert.Contains("Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(secret + ":")), headers);
+        Assert.Contains("Authorization: Bearer " + secret, headers);
         Assert.Contains(headers, h => h.Equals("Upgrade: websocket", StringComparison.OrdinalIgnoreCase));
-        Assert.Single(headers, h => h.Contains(secret, StringComparison.Ordinal) || h.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret + ":")), StringComparison.Ordinal));
+        Assert.Single(headers, h => h.Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(headers, h => h.StartsWith("Authorization: Basic", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

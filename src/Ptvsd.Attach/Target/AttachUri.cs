@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Ptvsd.Attach.Target;
 
 /// <summary>
@@ -12,9 +10,8 @@ internal sealed class AttachUri
     public const string DebugPath = "/ptvsd";
 
     private readonly string _secret;
-    private readonly string? _password;
 
-    public AttachUri(bool secure, string host, int? port, string secret, string? password = null)
+    public AttachUri(bool secure, string host, int? port, string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
         ArgumentException.ThrowIfNullOrEmpty(secret);
@@ -22,7 +19,6 @@ internal sealed class AttachUri
         Host = host;
         Port = port ?? (secure ? 443 : 80);
         _secret = secret;
-        _password = password;
     }
 
     /// <summary><c>wss</c> (TLS) rather than <c>ws</c>.</summary>
@@ -49,10 +45,12 @@ internal sealed class AttachUri
     public string Display => $"{(IsSecure ? "wss" : "ws")}://***@{Authority}{DebugPath}";
 
     /// <summary>
-    /// The <c>Authorization</c> header value: HTTP Basic with the secret as user name, as a browser would send for
-    /// <c>wss://SECRET@host/ptvsd</c> (the proxy ignores the password).
+    /// The <c>Authorization</c> header value: the secret as a Bearer token. Not HTTP Basic, although that is what a
+    /// browser would send for <c>wss://SECRET@host/ptvsd</c>: front ends decode Basic credentials and log the user name
+    /// (nginx's <c>$remote_user</c>, App Service's HTTP logs), which would put the secret in their access logs. A
+    /// password in the URI is never sent; the proxy has no use for it.
     /// </summary>
-    public string Authorization => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_secret}:{_password}"));
+    public string Authorization => "Bearer " + _secret;
 
     private string HttpScheme => IsSecure ? "https" : "http";
 

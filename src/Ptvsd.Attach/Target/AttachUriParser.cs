@@ -38,7 +38,7 @@ internal static class AttachUriParser
             return false;
         }
 
-        uri = new AttachUri(parts.Secure, parts.Host, parts.Port, parts.Secret, parts.Password);
+        uri = new AttachUri(parts.Secure, parts.Host, parts.Port, parts.Secret);
         return true;
     }
 
@@ -121,7 +121,7 @@ internal static class AttachUriParser
             return "has an empty secret before '@'";
         }
 
-        if (!TryDecodeUserInfo(encodedSecret, out var secret) || !TryDecodeUserInfo(encodedPassword, out var password))
+        if (!TryDecodeUserInfo(encodedSecret, out var secret) || !TryDecodeUserInfo(encodedPassword, out _))
         {
             return "has a character in the secret that a URI does not allow there (percent-encode it, or copy the URI again)";
         }
@@ -138,7 +138,7 @@ internal static class AttachUriParser
             return pathProblem;
         }
 
-        parts = new Parts(secure, host, port, secret!, password);
+        parts = new Parts(secure, host, port, secret!);
         return null;
     }
 
@@ -289,5 +289,5 @@ internal static class AttachUriParser
     /// <summary>Quotes at most a line's worth of what the user wrote (never from the secret).</summary>
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
-    private readonly record struct Parts(bool Secure, string Host, int? Port, string Secret, string? Password);
+    private readonly record struct Parts(bool Secure, string Host, int? Port, string Secret);
 }
