@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebSockets;
 using Ptvsd.WebSocketProxy.App;
 using Ptvsd.WebSocketProxy.Authentication;
 using Ptvsd.WebSocketProxy.Configuration;
+using Ptvsd.WebSocketProxy.Forwarding;
 using Ptvsd.WebSocketProxy.Relay;
 using Ptvsd.WebSocketProxy.Status;
 
@@ -19,10 +21,14 @@ public static class ProxyApp
         {
             kestrel.AddServerHeader = false;
 
-            // Request bodies are streamed to the app; a breakpoint may hold one for as long as the developer needs.
+            // Keeps each request's head as sent: Kestrel's parsed Connection header can lose the names a client lists.
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Use(RequestHeadRecorder.Middleware));
+
+            // Bodies are streamed to the app, never buffered here, so their size is the app's business. Kestrel's header
+            // timeout and minimum data rates stay: a client that trickles its headers or its body is cut, which frees
+            // the app's worker that was reading it. A body the app stops reading (at a breakpoint) pauses the rate
+            // check, and upgraded connections (the debug session, the app's WebSockets) are never rate-limited.
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.MinRequestBodyDataRate = null;
-            kestrel.Limits.MinResponseDataRate = null;
         });
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.Services.AddRoutingCore();
@@ -36,6 +42,9 @@ public static class ProxyApp
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+        // The forwarder's own failure messages carry stack traces; AppForwarder logs each failure as one line instead.
+        builder.Logging.AddFilter("Yarp", LogLevel.Error);
 
         // Start-up failures (a port in use) are reported by Program as one line; the host would add a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
@@ -53,6 +62,10 @@ public static class ProxyApp
         builder.Services.AddSingleton<DebugEndpoint>();
         builder.Services.AddSingleton<AppSupervisor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AppSupervisor>());
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<ProxyHop>();
+        builder.Services.AddSingleton<ForwardingLimiter>();
+        builder.Services.AddSingleton<AppRequestTransformer>();
         builder.Services.AddSingleton<AppForwarder>();
 
         var app = builder.Build();
@@ -63,30 +76,36 @@ public static class ProxyApp
 
     private static Task Route(HttpContext context, IServiceProvider services)
     {
-        var path = context.Request.Path;
-        if (path.Equals(DebugEndpoint.Path, StringComparison.OrdinalIgnoreCase) || path.Equals(DebugEndpoint.Path + "/", StringComparison.OrdinalIgnoreCase))
+        // 1. One reading of the target for everything below: routing, the protected names and what is forwarded.
+        var request = context.Request;
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        if (!RequestTarget.TryRead(rawTarget, request.Path, request.QueryString, out var target, out var problem))
+        {
+            return RefuseAsync(context, StatusCodes.Status400BadRequest, $"Bad request: {problem}.");
+        }
+
+        // 2. The proxy's own endpoint.
+        if (target.Path.Equals(DebugEndpoint.Path, StringComparison.OrdinalIgnoreCase) || target.Path.Equals(DebugEndpoint.Path + "/", StringComparison.OrdinalIgnoreCase))
         {
             return services.GetRequiredService<DebugEndpoint>().HandleAsync(context);
         }
 
-        if (IsProtectedPath(path))
+        // 3. Files that hold the secret's verifier or the proxy itself are never handed to the app, which might serve
+        //    them as static files.
+        if (ProtectedPaths.IsProtected(target.Path))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
+            return RefuseAsync(context, StatusCodes.Status404NotFound, "Not found.");
         }
 
-        return services.GetRequiredService<AppForwarder>().ForwardAsync(context);
+        // 4. Everything else goes to the app.
+        return services.GetRequiredService<AppForwarder>().ForwardAsync(context, target);
     }
 
-    /// <summary>
-    /// The proxy's own files and the web.config files that hold the secret are never handed to the app, which
-    /// might serve them as static files.
-    /// </summary>
-    internal static bool IsProtectedPath(PathString path)
+    private static Task RefuseAsync(HttpContext context, int statusCode, string message)
     {
-        var value = (path.Value ?? "").TrimEnd('.', ' ', '/');
-        return value.StartsWith(DebugEndpoint.Path + "/", StringComparison.OrdinalIgnoreCase)
-            || value.EndsWith("/web.config", StringComparison.OrdinalIgnoreCase)
-            || value.EndsWith("/web.debug.config", StringComparison.OrdinalIgnoreCase);
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
     }
 }

@@ -52,13 +52,23 @@ internal static class ProxyTarget
             return;
         }
 
-        foreach (var name in new[] { ".dll", ".runtimeconfig.json", ".deps.json" }.Select(extension => AssemblyName + extension))
+        foreach (var name in AssemblyFiles())
         {
             File.Copy(Path.Combine(AppContext.BaseDirectory, name), Path.Combine(ptvsdFolder, name));
         }
 
         var bootstrap = Directory.CreateDirectory(Path.Combine(ptvsdFolder, "bootstrap")).FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "bootstrap", "sitecustomize.py"), Path.Combine(bootstrap, "sitecustomize.py"));
+    }
+
+    /// <summary>The proxy's own files and every package assembly its deps.json says it loads, as its publish lays them out.</summary>
+    private static IEnumerable<string> AssemblyFiles()
+    {
+        var depsFile = AssemblyName + ".deps.json";
+        var deps = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, depsFile)))!;
+        var runtimeFiles = deps["targets"]!.AsObject().Single().Value!.AsObject()
+            .SelectMany(library => library.Value!["runtime"]?.AsObject().Select(file => Path.GetFileName(file.Key)) ?? []);
+        return [AssemblyName + ".runtimeconfig.json", depsFile, .. runtimeFiles.Distinct()];
     }
 
     /// <summary>

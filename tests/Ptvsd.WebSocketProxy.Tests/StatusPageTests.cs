@@ -129,7 +129,6 @@ public sealed class StatusPageTests(ITestOutputHelper output)
     [InlineData("/web.config")]
     [InlineData("/WEB.CONFIG")]
     [InlineData("/web.debug.config")]
-    [InlineData("/static/../web.config")]
     [InlineData("/%77eb.config")]
     [InlineData("/ptvsd/Ptvsd.WebSocketProxy.dll")]
     [InlineData("/ptvsd/bootstrap/sitecustomize.py")]

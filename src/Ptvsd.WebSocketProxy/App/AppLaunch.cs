@@ -33,6 +33,7 @@ public static class AppLaunch
 
         // The app has no use for the secret; keeping it out of its environment keeps it out of its crash dumps and logs.
         environment.Remove(ProxyOptionsLoader.SecretVariable);
+        environment.Remove(ProxyOptionsLoader.SecretVerifierVariable);
 
         // Set by the bootstrap in the first Python process of a tree; a fresh app start must own debugging anew.
         environment.Remove("PTVSD_BOOTSTRAP_PID");

@@ -4,75 +4,99 @@ using Ptvsd.WebSocketProxy.Configuration;
 
 namespace Ptvsd.WebSocketProxy.Authentication;
 
+/// <summary>How the throttle answers one failed authentication.</summary>
+/// <param name="Throttled">The client, or all clients together, spent the window's budget of failures.</param>
+/// <param name="RetryAfter">When the budget that ran out is renewed.</param>
+/// <param name="JustStarted">This failure is the one that spent it: worth one log line, the ones after it are not.</param>
+public readonly record struct ThrottleVerdict(bool Throttled, TimeSpan RetryAfter, bool JustStarted);
+
 /// <summary>
-/// Counts failed authentications per client address in a fixed window and refuses a client that has used
-/// up its budget, so the secret cannot be guessed at line rate. Only the connection's own remote address is
+/// Slows guessing of the secret without ever standing between the developer and the relay. Failed authentications are
+/// counted per client address and for all clients together, in fixed windows; once either budget is spent, further
+/// failures get 429 until the window ends. Only failures are ever counted or refused: a request with the right secret
+/// is let in whatever the counts say, because behind App Service's front end or IIS every client shares one address,
+/// and refusing by address would let anyone lock every developer out. Only the connection's own remote address is
 /// used: X-Forwarded-For is written by whoever sends the request and would let a guesser pick a fresh one.
 /// </summary>
 public sealed class AuthFailureThrottle(ProxyOptions options, TimeProvider time)
 {
-    // Bounds memory under a flood from many addresses; a full table is emptied of expired windows first.
+    // Bounds memory under a flood from many addresses; the overall budget still covers addresses past this.
     private const int MaxTrackedAddresses = 10_000;
 
     private readonly ConcurrentDictionary<IPAddress, Window> _windows = new();
+    private readonly Window _overall = new();
 
-    public bool IsThrottled(IPAddress? client, out TimeSpan retryAfter)
+    public ThrottleVerdict RecordFailure(IPAddress? client)
     {
-        retryAfter = TimeSpan.Zero;
-        if (client is null || !_windows.TryGetValue(client, out var window))
-        {
-            return false;
-        }
-
         var now = time.GetUtcNow();
-        lock (window)
-        {
-            if (now >= window.Ends)
-            {
-                return false;
-            }
+        var overall = _overall.Count(now, options.AuthFailureWindow, options.MaxAuthFailuresOverall);
+        var perClient = TrackedWindow(client, now)?.Count(now, options.AuthFailureWindow, options.MaxAuthFailures);
 
-            retryAfter = window.Ends - now;
-            return window.Failures >= options.MaxAuthFailures;
+        if (perClient is { Throttled: true } && (!overall.Throttled || perClient.Value.RetryAfter >= overall.RetryAfter))
+        {
+            return perClient.Value;
         }
+
+        return overall.Throttled ? overall : new ThrottleVerdict(false, TimeSpan.Zero, false);
     }
 
-    public void RecordFailure(IPAddress? client)
+    private Window? TrackedWindow(IPAddress? client, DateTimeOffset now)
     {
         if (client is null)
         {
-            return;
+            return null;
         }
 
-        var now = time.GetUtcNow();
+        if (_windows.TryGetValue(client, out var window))
+        {
+            return window;
+        }
+
         if (_windows.Count >= MaxTrackedAddresses)
         {
-            foreach (var (address, expired) in _windows)
+            foreach (var (address, tracked) in _windows)
             {
-                if (now >= expired.Ends)
+                if (tracked.HasEnded(now))
                 {
                     _windows.TryRemove(address, out _);
                 }
             }
-        }
 
-        var window = _windows.GetOrAdd(client, _ => new Window());
-        lock (window)
-        {
-            if (now >= window.Ends)
+            if (_windows.Count >= MaxTrackedAddresses)
             {
-                window.Ends = now + options.AuthFailureWindow;
-                window.Failures = 0;
+                return null;
             }
-
-            window.Failures++;
         }
+
+        return _windows.GetOrAdd(client, _ => new Window());
     }
 
     private sealed class Window
     {
-        public DateTimeOffset Ends { get; set; }
+        private DateTimeOffset _ends;
+        private int _failures;
 
-        public int Failures { get; set; }
+        public bool HasEnded(DateTimeOffset now)
+        {
+            lock (this)
+            {
+                return now >= _ends;
+            }
+        }
+
+        public ThrottleVerdict Count(DateTimeOffset now, TimeSpan length, int budget)
+        {
+            lock (this)
+            {
+                if (now >= _ends)
+                {
+                    _ends = now + length;
+                    _failures = 0;
+                }
+
+                _failures = _failures == int.MaxValue ? _failures : _failures + 1;
+                return new ThrottleVerdict(_failures > budget, _ends - now, _failures == budget + 1);
+            }
+        }
     }
 }

@@ -19,23 +19,13 @@ public sealed partial class DebugAuthenticator(ProxyOptions options, AuthFailure
     public AuthenticationResult Authenticate(HttpContext context, out string? problem)
     {
         problem = null;
-        var client = context.Connection.RemoteIpAddress;
-
-        // Checked before the credentials are even read: a throttled guesser learns nothing more.
-        if (throttle.IsThrottled(client, out var retryAfter))
-        {
-            context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            problem = "too many failed attempts from this address; wait and retry with the current secret";
-            Log.Throttled(logger, client?.ToString());
-            return AuthenticationResult.Throttled;
-        }
-
         if (options.Secret is null)
         {
             problem = $"the debug relay is closed: {options.RelayClosedReason}";
             return AuthenticationResult.RelayClosed;
         }
 
+        // No credentials is not a guess: the public status page is served whatever the throttle says.
         var credentials = Credentials.FromAuthorizationHeader(context.Request.Headers.Authorization);
         if (credentials.Kind == CredentialsKind.Missing)
         {
@@ -43,23 +33,36 @@ public sealed partial class DebugAuthenticator(ProxyOptions options, AuthFailure
             return AuthenticationResult.Missing;
         }
 
+        // The right secret always gets in, throttled address or not (constant-time comparison of digests).
+        if (credentials.Kind == CredentialsKind.Present && options.Secret.Matches(credentials.Secret))
+        {
+            return AuthenticationResult.Authenticated;
+        }
+
+        var client = context.Connection.RemoteIpAddress;
+        var verdict = throttle.RecordFailure(client);
+        if (verdict.Throttled)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(verdict.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            problem = "too many failed attempts; wait and retry with the current secret (the right secret is always accepted)";
+            if (verdict.JustStarted)
+            {
+                Log.Throttled(logger, client?.ToString(), verdict.RetryAfter.TotalSeconds);
+            }
+
+            return AuthenticationResult.Throttled;
+        }
+
         if (credentials.Kind == CredentialsKind.Malformed)
         {
-            throttle.RecordFailure(client);
             problem = credentials.Problem;
             Log.AuthenticationFailed(logger, client?.ToString(), "malformed");
             return AuthenticationResult.Malformed;
         }
 
-        if (!options.Secret.Matches(credentials.Secret))
-        {
-            throttle.RecordFailure(client);
-            problem = "the secret was not accepted; it changes on every Debug publish, so copy the attach URI from the latest publish";
-            Log.AuthenticationFailed(logger, client?.ToString(), "wrong secret");
-            return AuthenticationResult.Rejected;
-        }
-
-        return AuthenticationResult.Authenticated;
+        problem = "the secret was not accepted; it changes on every Debug publish, so copy the attach URI from the latest publish";
+        Log.AuthenticationFailed(logger, client?.ToString(), "wrong secret");
+        return AuthenticationResult.Rejected;
     }
 
     /// <summary>Writes the response for a request that did not authenticate.</summary>
@@ -88,7 +91,7 @@ public sealed partial class DebugAuthenticator(ProxyOptions options, AuthFailure
         [LoggerMessage(1, LogLevel.Warning, "Debug authentication failed from {ClientAddress}: {Reason}", EventName = "AuthenticationFailed")]
         public static partial void AuthenticationFailed(ILogger logger, string? clientAddress, string reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "Debug authentication throttled for {ClientAddress}", EventName = "AuthenticationThrottled")]
-        public static partial void Throttled(ILogger logger, string? clientAddress);
+        [LoggerMessage(2, LogLevel.Warning, "Debug authentication failures throttled (last from {ClientAddress}) for {RetryAfterSeconds:0} s; further failures are not logged until then", EventName = "AuthenticationThrottled")]
+        public static partial void Throttled(ILogger logger, string? clientAddress, double retryAfterSeconds);
     }
 }

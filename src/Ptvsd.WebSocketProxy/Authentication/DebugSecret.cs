@@ -1,58 +1,73 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using System.Text;
+using Ptvsd.Contract;
 
 namespace Ptvsd.WebSocketProxy.Authentication;
 
 /// <summary>
-/// The shared secret of a Debug publish (<c>WSGI_PTVSD_SECRET</c>). Only its SHA-256 digest is kept, so the
-/// secret itself cannot end up in a log, a page or a dump of this object; candidates are compared digest to
-/// digest in constant time, which also hides the secret's length.
+/// What the proxy checks a presented secret against: a salted SHA-256 digest (<see cref="SecretVerifier"/>), either
+/// the verifier a Debug publish wrote into web.config (<c>WSGI_PTVSD_SECRET_VERIFIER</c>) or one made here from a plain
+/// <c>WSGI_PTVSD_SECRET</c>. The secret itself is never kept, so it cannot end up in a log, a page or a dump of this
+/// object; candidates are compared digest to digest in constant time, which also hides the secret's length.
 /// </summary>
 public sealed class DebugSecret
 {
-    /// <summary>A secret shorter than this is refused: the SDK generates 128 bits in 26 characters or more.</summary>
+    /// <summary>A secret shorter than this is refused: the SDK generates 160 bits in 32 characters.</summary>
     public const int MinimumLength = 16;
 
+    private readonly byte[] _salt;
     private readonly byte[] _digest;
 
-    private DebugSecret(byte[] digest) => _digest = digest;
+    private DebugSecret(byte[] salt, byte[] digest)
+    {
+        _salt = salt;
+        _digest = digest;
+    }
 
     public static bool TryCreate(string? value, [NotNullWhen(true)] out DebugSecret? secret, [NotNullWhen(false)] out string? problem)
     {
         secret = null;
         if (string.IsNullOrEmpty(value))
         {
-            problem = "no WSGI_PTVSD_SECRET is configured (publish with -c Debug, or set WSGI_PTVSD_SECRET in the app settings)";
+            problem = $"no {SecretVerifier.SecretSetting} is configured (publish with -c Debug, or set {SecretVerifier.SecretSetting} in the app settings)";
             return false;
         }
 
         if (value.Length < MinimumLength)
         {
-            problem = $"WSGI_PTVSD_SECRET is shorter than {MinimumLength} characters; republish with -c Debug to get a generated one";
+            problem = $"{SecretVerifier.SecretSetting} is shorter than {MinimumLength} characters; republish with -c Debug to get a generated one";
             return false;
         }
 
         problem = null;
-        secret = new DebugSecret(Digest(value));
+        var salt = RandomNumberGenerator.GetBytes(16);
+        secret = new DebugSecret(salt, SecretVerifier.Digest(salt, value));
         return true;
     }
 
-    public bool Matches(ReadOnlySpan<char> candidate) => CryptographicOperations.FixedTimeEquals(Digest(candidate), _digest);
-
-    private static byte[] Digest(ReadOnlySpan<char> value)
+    /// <summary>From the verifier a Debug publish writes into the published web.config.</summary>
+    public static bool TryFromVerifier(string? value, [NotNullWhen(true)] out DebugSecret? secret, [NotNullWhen(false)] out string? problem)
     {
-        var bytes = new byte[Encoding.UTF8.GetMaxByteCount(value.Length)];
-        try
+        secret = null;
+        if (string.IsNullOrWhiteSpace(value))
         {
-            var count = Encoding.UTF8.GetBytes(value, bytes);
-            return SHA256.HashData(bytes.AsSpan(0, count));
+            problem = $"{SecretVerifier.VerifierSetting} is empty; publish with -c Debug again";
+            return false;
         }
-        finally
+
+        if (!SecretVerifier.TryParse(value, out var salt, out var digest, out var parseProblem))
         {
-            CryptographicOperations.ZeroMemory(bytes);
+            problem = parseProblem!;
+            return false;
         }
+
+        problem = null;
+        secret = new DebugSecret(salt, digest);
+        return true;
     }
+
+    public bool Matches(string? candidate) =>
+        candidate is not null && CryptographicOperations.FixedTimeEquals(SecretVerifier.Digest(_salt, candidate), _digest);
 
     public override string ToString() => "***";
 }

@@ -34,7 +34,13 @@ public sealed class ProxyOptions
     /// <summary>How many failed authentications one client address may make per <see cref="AuthFailureWindow"/>.</summary>
     public int MaxAuthFailures { get; set; } = 10;
 
+    /// <summary>How many failed authentications all clients together may make per <see cref="AuthFailureWindow"/>.</summary>
+    public int MaxAuthFailuresOverall { get; set; } = 100;
+
     public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many requests may be forwarded to the app at once; more are refused with 503.</summary>
+    public int MaxForwardedRequests { get; set; } = 512;
 
     /// <summary>The folder with the Python bootstrap (<c>sitecustomize.py</c>), put first on the app's PYTHONPATH.</summary>
     public string BootstrapPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "bootstrap");

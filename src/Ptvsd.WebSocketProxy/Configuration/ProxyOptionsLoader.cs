@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Ptvsd.Contract;
 using Ptvsd.WebSocketProxy.Authentication;
 
 namespace Ptvsd.WebSocketProxy.Configuration;
@@ -11,7 +13,8 @@ namespace Ptvsd.WebSocketProxy.Configuration;
 /// </summary>
 public static class ProxyOptionsLoader
 {
-    public const string SecretVariable = "WSGI_PTVSD_SECRET";
+    public const string SecretVariable = SecretVerifier.SecretSetting;
+    public const string SecretVerifierVariable = SecretVerifier.VerifierSetting;
     public const string DebugServerVariable = "WSGI_PTVSD_ADDRESS";
 
     public const string Usage = """
@@ -30,7 +33,8 @@ public static class ProxyOptionsLoader
           --keep-alive SECONDS   Ping interval for idle debug sessions (default 15)
           -h, --help             Show this help
 
-        The secret comes from WSGI_PTVSD_SECRET in the environment, else from web.config's appSettings.
+        The secret comes from WSGI_PTVSD_SECRET (or its verifier WSGI_PTVSD_SECRET_VERIFIER, which a Debug
+        publish writes) in the environment, else from web.config's appSettings.
         The app command may contain {port}: it is replaced by the loopback port the app must listen on,
         which is also passed to it as PORT and HTTP_PLATFORM_PORT.
         """;
@@ -99,8 +103,7 @@ public static class ProxyOptionsLoader
 
         options.DebugServer = address;
 
-        var secretValue = Variable(environment, SecretVariable) ?? webConfig.GetValueOrDefault(SecretVariable);
-        if (DebugSecret.TryCreate(secretValue, out var secret, out var problem))
+        if (ResolveSecret(environment, webConfig, out var secret, out var problem))
         {
             options.Secret = secret;
         }
@@ -110,6 +113,29 @@ public static class ProxyOptionsLoader
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// The environment (App Service app settings) wins over web.config; within each, a plain secret over a verifier,
+    /// so a secret set by hand on the host works whatever the published file holds.
+    /// </summary>
+    private static bool ResolveSecret(IDictionary environment, IReadOnlyDictionary<string, string> webConfig, [NotNullWhen(true)] out DebugSecret? secret, [NotNullWhen(false)] out string? problem)
+    {
+        IEnumerable<Func<string, string?>> sources = [name => Variable(environment, name), name => webConfig.GetValueOrDefault(name) is { Length: > 0 } value ? value : null];
+        foreach (var source in sources)
+        {
+            if (source(SecretVariable) is { } plain)
+            {
+                return DebugSecret.TryCreate(plain, out secret, out problem);
+            }
+
+            if (source(SecretVerifierVariable) is { } verifier)
+            {
+                return DebugSecret.TryFromVerifier(verifier, out secret, out problem);
+            }
+        }
+
+        return DebugSecret.TryCreate(null, out secret, out problem);
     }
 
     public static bool IsHelpRequested(IReadOnlyList<string> args)
