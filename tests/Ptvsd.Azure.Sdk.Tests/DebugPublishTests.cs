@@ -20,8 +20,8 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         Assert.NotNull(publish.AttachUri);
         Assert.StartsWith("wss://", publish.AttachUri);
         Assert.EndsWith("@pywebapp.azurewebsites.net/ptvsd", publish.AttachUri);
-        Assert.Equal([publish.SecretInAttachUri!], publish.PublishedSecrets());
-        Assert.Equal([publish.SecretInAttachUri!], PublishResult.SecretSettings(project.TransformFile).Distinct());
+        publish.AssertCarriesVerifierOf(publish.SecretInAttachUri!);
+        Assert.Equal([publish.SecretInAttachUri!], PublishResult.Settings(project.TransformFile).Distinct());
         Assert.Contains("Ptvsd Linux startup command: sh ptvsd/startup.sh", publish.Log);
 
         foreach (var payload in new[] { "app.py", "ptvsd/Ptvsd.WebSocketProxy.dll", "ptvsd/Ptvsd.WebSocketProxy.runtimeconfig.json", "ptvsd/Ptvsd.WebSocketProxy", "ptvsd/bootstrap/sitecustomize.py", "ptvsd/startup.sh" })
@@ -49,7 +49,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
 
         publish.AssertSucceeded();
         Assert.True(File.Exists(Path.Combine(project.Folder, "web.Debug.config")));
-        Assert.Equal([publish.SecretInAttachUri!], publish.PublishedSecrets());
+        publish.AssertCarriesVerifierOf(publish.SecretInAttachUri!);
         var webConfig = System.Xml.Linq.XDocument.Load(publish.PathOf("web.config"));
         var httpPlatform = Assert.Single(webConfig.Descendants("httpPlatform"));
         Assert.Equal(@"ptvsd\Ptvsd.WebSocketProxy.dll -- python app.py", (string?)httpPlatform.Attribute("arguments"));
@@ -59,7 +59,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
 
     [Theory]
     [InlineData("linux", new[] { "Ptvsd.WebSocketProxy", "bootstrap/sitecustomize.py", "startup.sh" })]
-    [InlineData("Windows", new[] { "Ptvsd.WebSocketProxy.deps.json", "Ptvsd.WebSocketProxy.dll", "Ptvsd.WebSocketProxy.runtimeconfig.json", "bootstrap/sitecustomize.py" })]
+    [InlineData("Windows", new[] { "Ptvsd.WebSocketProxy.deps.json", "Ptvsd.WebSocketProxy.dll", "Ptvsd.WebSocketProxy.runtimeconfig.json", "System.IO.Hashing.dll", "Yarp.ReverseProxy.dll", "bootstrap/sitecustomize.py" })]
     public async Task PtvsdHostOs_narrows_the_payload_to_one_host(string hostOs, string[] expected)
     {
         var ct = TestTimeouts.Default(300);
@@ -72,7 +72,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
             .Select(file => Path.GetRelativePath(publish.PathOf("ptvsd"), file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, payload);
-        Assert.Equal([publish.SecretInAttachUri!], publish.PublishedSecrets());
+        publish.AssertCarriesVerifierOf(publish.SecretInAttachUri!);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         first.AssertSucceeded();
         second.AssertSucceeded();
         Assert.NotEqual(first.SecretInAttachUri, second.SecretInAttachUri);
-        Assert.Equal([second.SecretInAttachUri!], second.PublishedSecrets());
+        second.AssertCarriesVerifierOf(second.SecretInAttachUri!);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         republished.AssertSucceeded();
         Assert.Equal(userText, File.ReadAllText(project.TransformFile));
         Assert.Equal(generated.SecretInAttachUri, republished.SecretInAttachUri);
-        Assert.Equal([generated.SecretInAttachUri!], republished.PublishedSecrets());
+        republished.AssertCarriesVerifierOf(generated.SecretInAttachUri!);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         second.AssertSucceeded();
         Assert.True(File.Exists(project.TransformFile));
         Assert.NotEqual(first.SecretInAttachUri, second.SecretInAttachUri);
-        Assert.Equal([second.SecretInAttachUri!], second.PublishedSecrets());
+        second.AssertCarriesVerifierOf(second.SecretInAttachUri!);
     }
 
     [Theory]
@@ -178,7 +178,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         Assert.Contains("warning PTVSD1001:", publish.Log);
         Assert.Null(publish.AttachUri);
         Assert.False(Directory.Exists(publish.PathOf("ptvsd")), "a disabled proxy must not be shipped");
-        Assert.Equal(["a-secret-of-my-own-choosing"], publish.PublishedSecrets());
+        publish.AssertCarriesVerifierOf("a-secret-of-my-own-choosing");
     }
 
     [Fact]
@@ -192,13 +192,13 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
 
         property.AssertSucceeded();
         var propertyUri = property.Log.Split('\n').Select(line => line.Trim()).Single(line => line.StartsWith("wss://", StringComparison.Ordinal));
-        Assert.Equal([new Uri(propertyUri).UserInfo], property.PublishedSecrets());
+        property.AssertCarriesVerifierOf(new Uri(propertyUri).UserInfo);
 
         targetResult.AssertSucceeded();
         using var json = JsonDocument.Parse(targetResult.Log[targetResult.Log.IndexOf('{')..]);
         var item = json.RootElement.GetProperty("TargetResults").GetProperty("PtvsdGetAttachUri").GetProperty("Items")[0];
         var targetUri = item.GetProperty("Identity").GetString()!;
-        Assert.Equal([new Uri(targetUri).UserInfo], targetResult.PublishedSecrets());
+        targetResult.AssertCarriesVerifierOf(new Uri(targetUri).UserInfo);
     }
 
     [Theory]

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Azure.Sdk.Tests;
 
@@ -126,14 +128,38 @@ internal sealed partial record PublishResult(int ExitCode, string Log, string Pu
 
     public string PathOf(string relativePath) => Path.Combine(PublishDir, relativePath);
 
-    /// <summary>The published web.config's <c>WSGI_PTVSD_SECRET</c> values (more than one would be a bug).</summary>
-    public IReadOnlyList<string> PublishedSecrets() => SecretSettings(PathOf("web.config"));
-
     public void AssertSucceeded() => Assert.True(ExitCode == 0, $"dotnet publish failed with exit code {ExitCode}:\n{Log}");
 
-    public static IReadOnlyList<string> SecretSettings(string webConfig) =>
+    /// <summary>
+    /// The publish lets the proxy check <paramref name="secret"/> without holding it: the published web.config has one
+    /// verifier of it and no plain secret, and no published file holds the secret's text.
+    /// </summary>
+    public void AssertCarriesVerifierOf(string secret)
+    {
+        var webConfig = PathOf("web.config");
+        var verifier = Assert.Single(Settings(webConfig, SecretVerifier.VerifierSetting));
+        Assert.True(
+            SecretVerifier.TryParse(verifier, out var salt, out var digest, out var problem) && SecretVerifier.Digest(salt, secret).AsSpan().SequenceEqual(digest),
+            $"the published {SecretVerifier.VerifierSetting} does not verify the attach URI's secret: {problem ?? "digest differs"}");
+        Assert.Empty(Settings(webConfig, SecretVerifier.SecretSetting));
+        AssertNoPublishedFileHolds(secret);
+    }
+
+    /// <summary>Every file of the publish folder, read as bytes, is searched for the secret's UTF-8 and UTF-16 forms.</summary>
+    public void AssertNoPublishedFileHolds(string secret)
+    {
+        byte[][] forms = [Encoding.UTF8.GetBytes(secret), Encoding.Unicode.GetBytes(secret)];
+        var holders = Directory.EnumerateFiles(PublishDir, "*", SearchOption.AllDirectories)
+            .Where(file => forms.Any(form => File.ReadAllBytes(file).AsSpan().IndexOf(form) >= 0))
+            .Select(file => Path.GetRelativePath(PublishDir, file))
+            .ToList();
+        Assert.True(holders.Count == 0, $"published files hold the secret: {string.Join(", ", holders)}");
+    }
+
+    /// <summary>The values of the <paramref name="key"/> app settings in <paramref name="webConfig"/>.</summary>
+    public static IReadOnlyList<string> Settings(string webConfig, string key = SecretVerifier.SecretSetting) =>
         [.. XDocument.Load(webConfig).Descendants("add")
-            .Where(add => (string?)add.Attribute("key") == "WSGI_PTVSD_SECRET")
+            .Where(add => (string?)add.Attribute("key") == key)
             .Select(add => (string?)add.Attribute("value") ?? "")];
 
     [GeneratedRegex(@"Ptvsd attach URI: (\S+)")]

@@ -9,7 +9,7 @@ namespace Ptvsd.Azure.Sdk.Tests;
 public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_published_sample_started_by_its_startup_script_stops_at_a_breakpoint_and_answers_after_continue()
+    public async Task The_published_sample_holds_no_secret_and_started_by_its_startup_script_stops_at_a_breakpoint_attached_with_the_printed_uri()
     {
         var ct = TestTimeouts.Default(300);
         var python = PythonEnvironment.Require();
@@ -23,6 +23,7 @@ public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
             Assert.True(exitCode == 0, $"publish failed:\n{log}");
             var publish = new PublishResult(exitCode, log, site);
             var secret = publish.SecretInAttachUri!;
+            publish.AssertCarriesVerifierOf(secret);
 
             // A Linux host as App Service's Python images are: no .NET at all. PATH holds only what startup.sh and
             // the app use, and `python` is the interpreter that has the app's requirements.

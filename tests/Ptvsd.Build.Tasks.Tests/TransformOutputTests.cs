@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using System.Xml.XPath;
 using Ptvsd.Build.Tasks.Tests.Support;
+using Ptvsd.Contract;
 using Ptvsd.Testing;
 
 namespace Ptvsd.Build.Tasks.Tests;
@@ -67,7 +68,7 @@ public sealed class TransformOutputTests
         using var publish = DebugPublish.Of(Shape(shape));
         var webServer = Assert.Single(publish.Output.Root!.Elements("system.webServer"));
 
-        AssertSecretIsSetOnce(publish);
+        AssertVerifierIsSetOnce(publish);
         var platform = Assert.Single(webServer.Elements("httpPlatform"));
         Assert.Equal("dotnet", (string?)platform.Attribute("processPath"));
         Assert.Equal(ProxyArguments + appCommand, (string?)platform.Attribute("arguments"));
@@ -100,26 +101,41 @@ public sealed class TransformOutputTests
     }
 
     [Fact]
-    public void An_existing_secret_is_replaced_in_place_and_rewrite_rules_survive_unchanged()
+    public void A_plain_secret_already_in_web_config_is_removed_and_rewrite_rules_survive_unchanged()
     {
         using var publish = DebugPublish.Of(Shape(HandlersSettingsRewrite));
 
         Assert.DoesNotContain("an-old-secret-from-an-earlier-setup", publish.OutputText);
         Assert.Equal(
-            ["PYTHONPATH", "WSGI_PTVSD_SECRET", "FEATURE_FLAGS"],
+            ["PYTHONPATH", "FEATURE_FLAGS", "WSGI_PTVSD_SECRET_VERIFIER"],
             publish.Output.Root!.Elements("appSettings").Elements("add").Select(add => (string?)add.Attribute("key")));
         Assert.True(XNode.DeepEquals(Rewrite(publish.Input), Rewrite(publish.Output)));
         Assert.Equal(3, publish.Output.Descendants("handlers").Single().Elements().Count());
     }
 
     [Fact]
-    public void An_already_transformed_web_config_gets_the_new_secret_and_is_not_wrapped_twice()
+    public void An_already_transformed_web_config_gets_the_new_secrets_verifier_and_is_not_wrapped_twice()
     {
         var transformed = Shape(AlreadyTransformed)!;
         using var publish = DebugPublish.Of(transformed);
 
-        Assert.NotEqual(TransformText.Secrets(transformed).Single(), publish.Secret);
+        var verifier = Assert.Single(TransformText.Verifiers(publish.OutputText));
+        Assert.NotEqual(TransformText.Verifiers(transformed).Single(), verifier);
+        Assert.True(TransformText.Verifies(verifier, publish.Secret));
         Assert.Equal("python app.py", publish.Run.Task.ResolvedAppCommand);
+    }
+
+    [Fact]
+    public void The_published_web_config_holds_a_verifier_of_the_secret_and_never_the_secret()
+    {
+        using var publish = DebugPublish.Of(Shape(Sample));
+
+        Assert.Equal([publish.Secret], TransformText.Secrets(publish.Transform).Distinct());
+        Assert.DoesNotContain(publish.Secret, publish.PublishTransform);
+        Assert.DoesNotContain(publish.Secret, publish.OutputText);
+        Assert.Empty(TransformText.Secrets(publish.OutputText));
+        Assert.True(TransformText.Verifies(Assert.Single(TransformText.Verifiers(publish.OutputText)), publish.Secret));
+        Assert.False(TransformText.Verifies(TransformText.Verifiers(publish.OutputText).Single(), publish.Secret + "x"));
     }
 
     [Fact]
@@ -128,7 +144,7 @@ public sealed class TransformOutputTests
         using var publish = DebugPublish.Of(Shape(FastCgi));
         var webServer = Assert.Single(publish.Output.Root!.Elements("system.webServer"));
 
-        AssertSecretIsSetOnce(publish);
+        AssertVerifierIsSetOnce(publish);
         AssertWebSocketsOn(webServer);
         Assert.Empty(webServer.Elements("httpPlatform"));
         Assert.True(XNode.DeepEquals(publish.Input.Descendants("handlers").Single(), webServer.Element("handlers")));
@@ -149,9 +165,11 @@ public sealed class TransformOutputTests
         return publish.OutputText;
     }
 
-    private static void AssertSecretIsSetOnce(DebugPublish publish)
+    private static void AssertVerifierIsSetOnce(DebugPublish publish)
     {
-        Assert.Equal([publish.Secret], TransformText.Secrets(publish.OutputText));
+        Assert.True(TransformText.Verifies(Assert.Single(TransformText.Verifiers(publish.OutputText)), publish.Secret));
+        Assert.Empty(TransformText.Secrets(publish.OutputText));
+        Assert.DoesNotContain(publish.Secret, publish.OutputText);
         Assert.DoesNotContain("XML-Document-Transform", publish.OutputText);
     }
 
@@ -169,7 +187,8 @@ public sealed class TransformOutputTests
     /// </summary>
     private static void AssertKeepsUserElements(DebugPublish publish)
     {
-        foreach (var element in publish.Input.Descendants())
+        // A plain secret is the one element the publish takes out.
+        foreach (var element in publish.Input.Descendants().Where(e => !IsPlainSecret(e)))
         {
             var path = PathOf(element);
             var kept = publish.Output.XPathSelectElement(path);
@@ -181,14 +200,18 @@ public sealed class TransformOutputTests
         }
     }
 
+    // Counted without the plain secrets, which the output no longer has.
     private static string PathOf(XElement element) =>
-        string.Concat(element.AncestorsAndSelf().Reverse().Select(e => $"/{e.Name.LocalName}[{e.ElementsBeforeSelf(e.Name).Count() + 1}]"));
+        string.Concat(element.AncestorsAndSelf().Reverse().Select(e => $"/{e.Name.LocalName}[{e.ElementsBeforeSelf(e.Name).Count(sibling => !IsPlainSecret(sibling)) + 1}]"));
 
     private static bool IsSetByTransform(XElement element, string attribute) => (element.Name.LocalName, attribute) switch
     {
         ("httpPlatform", "processPath" or "arguments" or "requestTimeout") => true,
         ("webSocket", "enabled") => true,
-        ("add", "value") => (string?)element.Attribute("key") == DebugTransformDocument.SecretSettingName,
+        ("add", "value") => (string?)element.Attribute("key") == SecretVerifier.VerifierSetting,
         _ => false,
     };
+
+    private static bool IsPlainSecret(XElement element) =>
+        element.Name.LocalName == "add" && (string?)element.Attribute("key") == SecretVerifier.SecretSetting;
 }

@@ -4,7 +4,8 @@ namespace Ptvsd.Build.Tasks.Tests.Support;
 
 /// <summary>
 /// The web.config half of a Debug publish, as Sdk.targets runs it: <see cref="PrepareDebugTransform"/> writes
-/// web.debug.config beside a project holding the given web.config (or none), and the SDK's XDT engine applies it.
+/// web.debug.config beside a project holding the given web.config (or none), <see cref="WritePublishTransform"/> turns
+/// its secret into a verifier, and the SDK's XDT engine applies that.
 /// </summary>
 internal sealed class DebugPublish : IDisposable
 {
@@ -12,6 +13,7 @@ internal sealed class DebugPublish : IDisposable
     public const string EmptyWebConfig = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n</configuration>\n";
 
     private const string PublishedName = "web.published.config";
+    private const string PublishTransformName = "web.publish-transform.config";
 
     private readonly ProjectFolder _project = new();
 
@@ -25,7 +27,14 @@ internal sealed class DebugPublish : IDisposable
         Run = _project.Prepare();
         Assert.True(Run.Succeeded, string.Join(Environment.NewLine, Run.Log.Errors));
         Transform = _project.Read(ProjectFolder.TransformFileName);
-        XdtEngine.Apply(source, Transform, _project.File(PublishedName));
+        var write = FakeBuildEngine.Run(new WritePublishTransform
+        {
+            TransformFile = _project.TransformFile,
+            OutputFile = _project.File(PublishTransformName),
+        });
+        Assert.True(write.Succeeded, string.Join(Environment.NewLine, write.Log.Errors));
+        PublishTransform = _project.Read(PublishTransformName);
+        XdtEngine.Apply(source, PublishTransform, _project.File(PublishedName));
         OutputText = _project.Read(PublishedName);
         Output = XDocument.Parse(OutputText);
     }
@@ -38,6 +47,9 @@ internal sealed class DebugPublish : IDisposable
 
     /// <summary>The web.debug.config the task wrote.</summary>
     public string Transform { get; }
+
+    /// <summary>What the publish applies: <see cref="Transform"/> with the secret's verifier in place of the secret.</summary>
+    public string PublishTransform { get; }
 
     /// <summary>The published web.config.</summary>
     public string OutputText { get; }
@@ -53,7 +65,7 @@ internal sealed class DebugPublish : IDisposable
     public (byte[] Once, byte[] Twice) ApplyAgain()
     {
         const string republished = "web.republished.config";
-        XdtEngine.Apply(_project.File(PublishedName), Transform, _project.File(republished));
+        XdtEngine.Apply(_project.File(PublishedName), PublishTransform, _project.File(republished));
         return (_project.ReadBytes(PublishedName), _project.ReadBytes(republished));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Build.Tasks.Tests.Support;
 
@@ -7,9 +8,18 @@ namespace Ptvsd.Build.Tasks.Tests.Support;
 internal static partial class TransformText
 {
     /// <summary>The values of every <c>WSGI_PTVSD_SECRET</c> app setting in <paramref name="configText"/>.</summary>
-    public static IReadOnlyList<string> Secrets(string configText) =>
+    public static IReadOnlyList<string> Secrets(string configText) => Settings(configText, SecretVerifier.SecretSetting);
+
+    /// <summary>The values of every <c>WSGI_PTVSD_SECRET_VERIFIER</c> app setting in <paramref name="configText"/>.</summary>
+    public static IReadOnlyList<string> Verifiers(string configText) => Settings(configText, SecretVerifier.VerifierSetting);
+
+    /// <summary>Whether <paramref name="verifier"/> is a well-formed verifier of <paramref name="secret"/>.</summary>
+    public static bool Verifies(string verifier, string secret) =>
+        SecretVerifier.TryParse(verifier, out var salt, out var digest, out _) && SecretVerifier.Digest(salt, secret).AsSpan().SequenceEqual(digest);
+
+    private static IReadOnlyList<string> Settings(string configText, string key) =>
         XDocument.Parse(configText).Root!.Elements("appSettings").Elements("add")
-            .Where(add => (string?)add.Attribute("key") == DebugTransformDocument.SecretSettingName)
+            .Where(add => (string?)add.Attribute("key") == key)
             .Select(add => (string?)add.Attribute("value") ?? "")
             .ToList();
 
