@@ -2,7 +2,7 @@
 # One entry point for the README's commands:
 #   ./build.sh run     publish samples/FlaskHello -c Debug through the packed SDK, print the attach URI, run it
 #   ./build.sh test    install test prerequisites, run every test project, print "N passed, N failed"
-#   ./build.sh bench   run the benchmarks and print their figures
+#   ./build.sh bench   run the benchmarks and print their figures (./build.sh bench forwarding: one section)
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -110,10 +110,31 @@ cmd_test() {
   return "$status"
 }
 
+# The forwarding benchmark's load generator (wrk) and reference reverse proxy (nginx), from Debian's packages.
+# Not fatal when they cannot be had: without wrk that section says why it was skipped, without nginx its row
+# does, and the other sections run as before.
+ensure_bench_tools() {
+  local tool missing=()
+  for tool in wrk nginx; do
+    # nginx installs into /usr/sbin, which a non-root PATH often lacks.
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+  done
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing ${missing[*]} with apt-get (for the forwarding benchmark)..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || say "warning: apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 \
+      || say "warning: could not install ${missing[*]}; the forwarding benchmark runs without them"
+  else
+    say "note: ${missing[*]} not installed; run: sudo apt-get install ${missing[*]} (the forwarding benchmark needs wrk, and compares against nginx)"
+  fi
+}
+
 cmd_bench() {
   ensure_dotnet
   export PTVSD_PYTHON
   PTVSD_PYTHON=$(ensure_python)
+  ensure_bench_tools
   dotnet run --project tests/Ptvsd.Benchmarks -c Release -- "$@"
 }
 
@@ -121,5 +142,5 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) say "usage: ./build.sh run | test | bench"; exit 2 ;;
+  *) say "usage: ./build.sh run | test | bench [section ...]"; exit 2 ;;
 esac

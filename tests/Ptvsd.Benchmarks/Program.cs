@@ -5,13 +5,13 @@ using Ptvsd.Testing;
 // Progress goes to stderr, the report to stdout, so `> results.txt` keeps just the table.
 // Captured here because the proxy phase swaps the console writers (see ConsoleCapture).
 var progress = Console.Error;
-if (args.Length > 0)
+if (!BenchmarkSections.TryParse(args, out var sections))
 {
-    progress.WriteLine("usage: dotnet run --project tests/Ptvsd.Benchmarks -c Release   (no arguments)");
+    progress.WriteLine($"usage: dotnet run --project tests/Ptvsd.Benchmarks -c Release [-- SECTION ...]   (sections: {string.Join(", ", BenchmarkSections.All)}; none: all of them)");
     return 2;
 }
 
-// A broken run must not hang a CI job; a normal run takes about two minutes on 2 cores.
+// A broken run must not hang a CI job; a full run takes minutes on 2 cores, about three of them for the forwarding section.
 using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(15));
 Console.CancelKeyPress += (_, e) =>
 {
@@ -21,7 +21,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    await RunAsync(progress, cancellation.Token);
+    await RunAsync(sections, progress, cancellation.Token);
 
     // A missed target is a finding, not a failed run: the exit code says only whether the benchmarks ran.
     return 0;
@@ -32,13 +32,47 @@ catch (Exception ex)
     return 1;
 }
 
-static async Task RunAsync(TextWriter progress, CancellationToken cancellationToken)
+static async Task RunAsync(IReadOnlySet<string> sections, TextWriter progress, CancellationToken cancellationToken)
 {
     var python = PythonEnvironment.Require();
 
     // The proxy starts the app with this process's environment: no __pycache__ in the sample's folder.
     Environment.SetEnvironmentVariable("PYTHONDONTWRITEBYTECODE", "1");
 
+    var allMet = true;
+    if (sections.Contains(BenchmarkSections.Relay))
+    {
+        allMet &= await RunRelayAsync(python, progress, cancellationToken);
+    }
+
+    if (sections.Contains(BenchmarkSections.Publish))
+    {
+        progress.WriteLine($"publish: samples/FlaskHello with and without Ptvsd.Azure.Sdk, Debug and Release, {PublishBenchmark.Runs} runs each...");
+        var publishTimings = await PublishBenchmark.MeasureAsync(cancellationToken);
+        allMet &= PublishReport.Write(Console.Out, publishTimings);
+    }
+
+    if (sections.Contains(BenchmarkSections.Payloads))
+    {
+        progress.WriteLine($"payloads: size, {PayloadBenchmark.ColdStarts} cold starts and idle memory of both proxy payloads...");
+        var payloads = await PayloadBenchmark.MeasureAsync(cancellationToken);
+        allMet &= PayloadReport.Write(Console.Out, payloads);
+    }
+
+    if (sections.Contains(BenchmarkSections.Forwarding))
+    {
+        progress.WriteLine($"forwarding: wrk against gunicorn directly, through the proxy and through nginx, {ForwardingBenchmark.Runs} runs of "
+            + $"{ForwardingBenchmark.RunDuration.TotalSeconds:0} s each...");
+        var forwarding = await ForwardingBenchmark.MeasureAsync(python, cancellationToken);
+        allMet &= ForwardingReport.Write(Console.Out, forwarding);
+    }
+
+    Console.Out.WriteLine(allMet ? "All targets met." : "Some targets were missed (see above).");
+}
+
+// Latency, throughput and debugger sessions: the relay's figures, in one table.
+static async Task<bool> RunRelayAsync(PythonEnvironment python, TextWriter progress, CancellationToken cancellationToken)
+{
     var started = Stopwatch.GetTimestamp();
     var loadAtStart = Report.LoadAverage();
     var warnings = new ProxyWarnings();
@@ -73,15 +107,5 @@ static async Task RunAsync(TextWriter progress, CancellationToken cancellationTo
 
     var results = new BenchmarkResults(
         latency[0], latency[1], latency[2], latency[3], throughput[0], throughput[1], throughput[2], throughput[3], stockSession, proxySession);
-    var allMet = Report.Write(Console.Out, results, python, [.. warnings.Entries, .. bridgeErrors], Stopwatch.GetElapsedTime(started), loadAtStart);
-
-    progress.WriteLine($"publish: samples/FlaskHello with and without Ptvsd.Azure.Sdk, Debug and Release, {PublishBenchmark.Runs} runs each...");
-    var publishTimings = await PublishBenchmark.MeasureAsync(cancellationToken);
-    allMet &= PublishReport.Write(Console.Out, publishTimings);
-
-    progress.WriteLine($"payloads: size, {PayloadBenchmark.ColdStarts} cold starts and idle memory of both proxy payloads...");
-    var payloads = await PayloadBenchmark.MeasureAsync(cancellationToken);
-    allMet &= PayloadReport.Write(Console.Out, payloads);
-
-    Console.Out.WriteLine(allMet ? "All targets met." : "Some targets were missed (see above).");
+    return Report.Write(Console.Out, results, python, [.. warnings.Entries, .. bridgeErrors], Stopwatch.GetElapsedTime(started), loadAtStart);
 }
