@@ -1,4 +1,5 @@
 using System.Collections;
+using Ptvsd.Contract;
 using Ptvsd.WebSocketProxy.Configuration;
 
 namespace Ptvsd.WebSocketProxy.Tests;
@@ -29,6 +30,42 @@ public sealed class ProxyOptionsLoaderTests : IDisposable
         Assert.Equal("127.0.0.1:6000", fromWebConfig.DebugServer.ToString());
         Assert.True(fromEnvironment.Secret!.Matches("environment-secret-0123456789"));
         Assert.False(fromEnvironment.Secret.Matches("web-config-secret-0123456789"));
+    }
+
+    [Fact]
+    public void A_published_verifier_opens_the_relay_for_its_secret_only_and_a_plain_secret_set_on_the_host_wins()
+    {
+        const string published = "published-secret-0123456789";
+        WriteWebConfig(secret: null, address: null, verifier: SecretVerifier.Create(published));
+
+        var fromVerifier = Load([]);
+        var overriddenOnHost = Load([], (ProxyOptionsLoader.SecretVariable, "host-secret-0123456789"));
+        var verifierOnHost = Load([], (ProxyOptionsLoader.SecretVerifierVariable, SecretVerifier.Create("host-secret-0123456789")));
+
+        Assert.True(fromVerifier.Secret!.Matches(published));
+        Assert.False(fromVerifier.Secret.Matches(published + "0"));
+        Assert.False(fromVerifier.Secret.Matches(published[..^1]));
+        Assert.True(overriddenOnHost.Secret!.Matches("host-secret-0123456789"));
+        Assert.False(overriddenOnHost.Secret.Matches(published));
+        Assert.True(verifierOnHost.Secret!.Matches("host-secret-0123456789"));
+        Assert.Equal("***", fromVerifier.Secret.ToString());
+    }
+
+    [Theory]
+    [InlineData("md5:00:00")]
+    [InlineData("sha256:zz:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("sha256:00:00")]
+    [InlineData("sha256::0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("just-a-string")]
+    public void A_malformed_verifier_closes_the_relay_with_a_reason_that_does_not_quote_it(string verifier)
+    {
+        WriteWebConfig(secret: null, address: null, verifier: verifier);
+
+        var options = Load([]);
+
+        Assert.Null(options.Secret);
+        Assert.Contains("WSGI_PTVSD_SECRET_VERIFIER", options.RelayClosedReason);
+        Assert.DoesNotContain(verifier, options.RelayClosedReason);
     }
 
     [Fact]
@@ -108,9 +145,10 @@ public sealed class ProxyOptionsLoaderTests : IDisposable
         return ProxyOptionsLoader.Load(["--content-root", _site, .. args], variables);
     }
 
-    private void WriteWebConfig(string? secret, string? address)
+    private void WriteWebConfig(string? secret, string? address, string? verifier = null)
     {
         var settings = (secret is null ? "" : $"<add key=\"WSGI_PTVSD_SECRET\" value=\"{secret}\" />")
+            + (verifier is null ? "" : $"<add key=\"WSGI_PTVSD_SECRET_VERIFIER\" value=\"{verifier}\" />")
             + (address is null ? "" : $"<add key=\"WSGI_PTVSD_ADDRESS\" value=\"{address}\" />");
         File.WriteAllText(Path.Combine(_site, "web.config"), $"<?xml version=\"1.0\"?><configuration><appSettings>{settings}</appSettings></configuration>");
     }
