@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Text.Json.Nodes;
 using Ptvsd.Testing;
 
 namespace Ptvsd.WebSocketProxy.Tests;
@@ -65,7 +66,15 @@ public sealed class AuthFailureThrottlingTests(ITestOutputHelper output)
         var body = await response.Content.ReadAsStringAsync(ct);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected the public status page during the throttling, got {(int)response.StatusCode}: {body}");
-        Assert.Contains("up", body, StringComparison.Ordinal);
+        if (path.Contains("json", StringComparison.Ordinal))
+        {
+            Assert.Equal("up", (string?)JsonNode.Parse(body)!["proxy"]);
+        }
+        else
+        {
+            Assert.Contains("The debug proxy is up", body, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain(proxy.Secret!, body);
     }
 

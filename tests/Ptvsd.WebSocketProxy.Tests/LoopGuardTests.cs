@@ -60,5 +60,8 @@ public sealed class LoopGuardTests(ITestOutputHelper output)
     /// the kernel's table, so the proxy's hops to itself are counted without being touched.
     /// </summary>
     private static int AcceptedConnections(IPEndPoint server) =>
-        IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpConnections().Count(connection => connection.LocalEndPoint.Equals(server));
+        IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpConnections().Count(connection => Unmapped(connection.LocalEndPoint).Equals(server));
+
+    private static IPEndPoint Unmapped(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 }
