@@ -43,6 +43,22 @@ ensure_python() {
   return 1
 }
 
+# The proxy's tests run the app under gunicorn (with the Python found above) and ptvsd attach through Debian's nginx,
+# which lives in /usr/sbin, off many a PATH. Install what is missing when we may; otherwise those tests fail and say why.
+ensure_test_tools() {
+  local python=$1 missing=()
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  "$python" -c 'import gunicorn' >/dev/null 2>&1 || missing+=(gunicorn)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing ${missing[*]} with apt-get..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+    return 0
+  fi
+  say "warning: ${missing[*]} not installed, so the tests that need them will fail; run: sudo apt-get install ${missing[*]}"
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 && return 0
   say "error: the .NET SDK (dotnet) is not on PATH; install .NET SDK 10 first: https://dot.net"
@@ -82,6 +98,7 @@ cmd_test() {
   ensure_dotnet
   local python results status=0
   python=$(ensure_python)
+  ensure_test_tools "$python"
   export PTVSD_PYTHON=$python
   results=$root/artifacts/test-results
   rm -rf "$results"
