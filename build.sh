@@ -43,20 +43,23 @@ ensure_python() {
   return 1
 }
 
-# The proxy's tests run the app under gunicorn (with the Python found above) and ptvsd attach through Debian's nginx,
-# which lives in /usr/sbin, off many a PATH. Install what is missing when we may; otherwise those tests fail and say why.
-ensure_test_tools() {
-  local python=$1 missing=()
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-  "$python" -c 'import gunicorn' >/dev/null 2>&1 || missing+=(gunicorn)
-  [ ${#missing[@]} -gt 0 ] || return 0
+# Debian packages the tests (gunicorn, nginx) and the forwarding benchmark (wrk, nginx) drive as real programs. Installs
+# the missing ones when we may; otherwise says what to install, and the tests that need them fail saying why (the
+# benchmark rows say why they are empty). nginx lives in /usr/sbin, which a non-root PATH often lacks.
+ensure_packages() {
+  local purpose=$1 package missing=()
+  shift
+  for package in "$@"; do
+    command -v "$package" >/dev/null 2>&1 || [ -x "/usr/sbin/$package" ] || missing+=("$package")
+  done
+  [ "${#missing[@]}" -gt 0 ] || return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "Installing ${missing[*]} with apt-get..."
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+    say "Installing ${missing[*]} with apt-get (for $purpose)..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || say "warning: apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || say "warning: could not install ${missing[*]}"
     return 0
   fi
-  say "warning: ${missing[*]} not installed, so the tests that need them will fail; run: sudo apt-get install ${missing[*]}"
+  say "warning: ${missing[*]} not installed ($purpose needs them); run: sudo apt-get install ${missing[*]}"
 }
 
 ensure_dotnet() {
@@ -98,7 +101,7 @@ cmd_test() {
   ensure_dotnet
   local python results status=0
   python=$(ensure_python)
-  ensure_test_tools "$python"
+  ensure_packages "the tests" gunicorn nginx
   export PTVSD_PYTHON=$python
   results=$root/artifacts/test-results
   rm -rf "$results"
@@ -127,31 +130,11 @@ cmd_test() {
   return "$status"
 }
 
-# The forwarding benchmark's load generator (wrk) and reference reverse proxy (nginx), from Debian's packages.
-# Not fatal when they cannot be had: without wrk that section says why it was skipped, without nginx its row
-# does, and the other sections run as before.
-ensure_bench_tools() {
-  local tool missing=()
-  for tool in wrk nginx; do
-    # nginx installs into /usr/sbin, which a non-root PATH often lacks.
-    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
-  done
-  [ "${#missing[@]}" -gt 0 ] || return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "Installing ${missing[*]} with apt-get (for the forwarding benchmark)..."
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || say "warning: apt-get update failed"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 \
-      || say "warning: could not install ${missing[*]}; the forwarding benchmark runs without them"
-  else
-    say "note: ${missing[*]} not installed; run: sudo apt-get install ${missing[*]} (the forwarding benchmark needs wrk, and compares against nginx)"
-  fi
-}
-
 cmd_bench() {
   ensure_dotnet
   export PTVSD_PYTHON
   PTVSD_PYTHON=$(ensure_python)
-  ensure_bench_tools
+  ensure_packages "the forwarding benchmark" wrk nginx
   dotnet run --project tests/Ptvsd.Benchmarks -c Release -- "$@"
 }
 

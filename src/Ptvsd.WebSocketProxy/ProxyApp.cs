@@ -84,6 +84,12 @@ public static class ProxyApp
             return RefuseAsync(context, StatusCodes.Status400BadRequest, $"Bad request: {problem}.");
         }
 
+        // The Host header is passed on to the app and shown on the status page: it must be a host and a real port.
+        if (!IsValidHost(request.Host))
+        {
+            return RefuseAsync(context, StatusCodes.Status400BadRequest, "Bad request: the Host header is not a host name or address with an optional port (1-65535).");
+        }
+
         // 2. The proxy's own endpoint.
         if (target.Path.Equals(DebugEndpoint.Path, StringComparison.OrdinalIgnoreCase) || target.Path.Equals(DebugEndpoint.Path + "/", StringComparison.OrdinalIgnoreCase))
         {
@@ -99,6 +105,20 @@ public static class ProxyApp
 
         // 4. Everything else goes to the app.
         return services.GetRequiredService<AppForwarder>().ForwardAsync(context, target);
+    }
+
+    private static bool IsValidHost(HostString host)
+    {
+        if (!host.HasValue)
+        {
+            // HTTP/1.0 may leave it out; the forwarder then names the app's own address.
+            return true;
+        }
+
+        var name = host.Host.StartsWith('[') && host.Host.EndsWith(']') ? host.Host[1..^1] : host.Host;
+        var portPart = host.Value!.Length > host.Host.Length ? host.Value[(host.Host.Length + 1)..] : null;
+        return Uri.CheckHostName(name) != UriHostNameType.Unknown
+            && (portPart is null || (host.Port is > 0 and <= 65535 && portPart.All(char.IsAsciiDigit)));
     }
 
     private static Task RefuseAsync(HttpContext context, int statusCode, string message)

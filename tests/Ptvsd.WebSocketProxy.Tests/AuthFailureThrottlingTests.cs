@@ -12,7 +12,7 @@ namespace Ptvsd.WebSocketProxy.Tests;
 public sealed class AuthFailureThrottlingTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task After_too_many_wrong_secrets_from_one_address_further_guesses_are_throttled()
+    public async Task After_too_many_wrong_secrets_from_one_address_further_guesses_are_throttled_and_logged_once()
     {
         var ct = TestTimeouts.Default();
         await using var debugServer = new CountingTcpListener();
@@ -20,10 +20,14 @@ public sealed class AuthFailureThrottlingTests(ITestOutputHelper output)
         await UseUpTheFailureBudgetAsync(proxy, ct);
 
         var (status, body) = await proxy.TryUpgradeAsync(RunningProxy.Basic("one-guess-too-many-of-the-secret"), ct);
+        var (again, _) = await proxy.TryUpgradeAsync("Bearer and-another-guess-of-the-secret", ct);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, again);
         Assert.DoesNotContain(proxy.Secret!, body);
         Assert.Equal(0, debugServer.AcceptedCount);
+        await Poll.UntilAsync(() => proxy.Logs.Lines.Any(line => line.Contains("throttled", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), ct, "the throttle's log line");
+        Assert.Single(proxy.Logs.Lines, line => line.Contains("throttled", StringComparison.Ordinal));
     }
 
     [Theory]

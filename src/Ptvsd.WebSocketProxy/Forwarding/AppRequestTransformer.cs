@@ -44,7 +44,7 @@ public sealed class AppRequestTransformer(ProxyOptions options, ProxyHop hop) : 
         }
 
         // 4. The app sees the host the client asked for, who asked, and that this proxy passed the request on.
-        proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+        proxyRequest.Headers.Host = httpContext.Request.Host.HasValue ? httpContext.Request.Host.Value : null;
         foreach (var (name, values) in ForwardedHeaders.For(httpContext))
         {
             proxyRequest.Headers.Remove(name);
