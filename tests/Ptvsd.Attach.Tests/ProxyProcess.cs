@@ -33,17 +33,8 @@ internal sealed class ProxyProcess : IAsyncDisposable
             "--content-root", AppContext.BaseDirectory);
         start.Name = "proxy";
         start.Environment["WSGI_PTVSD_SECRET"] = secret;
-        var process = ManagedProcess.Start(start);
-        try
-        {
-            await process.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(30), ct);
-            return new ProxyProcess(process, port, secret);
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+        var process = await ManagedProcess.StartListeningAsync(start, new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(30), ct);
+        return new ProxyProcess(process, port, secret);
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();

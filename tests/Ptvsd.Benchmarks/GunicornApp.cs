@@ -63,16 +63,7 @@ internal sealed class GunicornApp : IAsyncDisposable
             Module + ":app");
         start.Name = "gunicorn";
 
-        var process = ManagedProcess.Start(start);
-        try
-        {
-            await process.WaitUntilListeningAsync(endPoint, StartTimeout, cancellationToken);
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+        var process = await ManagedProcess.StartListeningAsync(start, endPoint, StartTimeout, cancellationToken);
 
         return new GunicornApp(process, new Uri($"http://{endPoint}/"));
     }

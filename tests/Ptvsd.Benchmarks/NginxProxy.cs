@@ -53,16 +53,7 @@ internal sealed class NginxProxy : IAsyncDisposable
             Name = "nginx",
         };
 
-        var process = ManagedProcess.Start(start);
-        try
-        {
-            await process.WaitUntilListeningAsync(endPoint, StartTimeout, cancellationToken);
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+        var process = await ManagedProcess.StartListeningAsync(start, endPoint, StartTimeout, cancellationToken);
 
         return new NginxProxy(process, new Uri($"http://{endPoint}/"));
     }

@@ -59,16 +59,7 @@ internal sealed class ProxyProcess : IAsyncDisposable
         start.Environment[ProxyOptionsLoader.SecretVariable] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         start.Environment["DOTNET_NOLOGO"] = "1";
 
-        var process = ManagedProcess.Start(start);
-        try
-        {
-            await process.WaitUntilListeningAsync(endPoint, StartTimeout, cancellationToken);
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+        var process = await ManagedProcess.StartListeningAsync(start, endPoint, StartTimeout, cancellationToken);
 
         return new ProxyProcess(process, new Uri($"http://{endPoint}/"));
     }

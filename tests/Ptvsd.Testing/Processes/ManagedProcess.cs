@@ -77,6 +77,22 @@ public sealed class ManagedProcess : IAsyncDisposable
         return Start(startInfo);
     }
 
+    /// <summary>Starts a server process and returns once it listens on <paramref name="endPoint"/>; killed again if it never does.</summary>
+    public static async Task<ManagedProcess> StartListeningAsync(ManagedProcessStartInfo startInfo, IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var process = Start(startInfo);
+        try
+        {
+            await process.WaitUntilListeningAsync(endPoint, timeout, cancellationToken).ConfigureAwait(false);
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Starts a process as described by <paramref name="startInfo"/>.</summary>
     public static ManagedProcess Start(ManagedProcessStartInfo startInfo)
     {
