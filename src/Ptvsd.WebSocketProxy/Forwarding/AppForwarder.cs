@@ -112,6 +112,13 @@ public sealed partial class AppForwarder(
 
     private async Task ReportFailureAsync(HttpContext context, RequestTarget target, ForwarderError error)
     {
+        // A client that gave up is no failure of the app's.
+        if (error == ForwarderError.RequestCanceled)
+        {
+            Log.ClientGaveUp(logger, context.Request.Method, target.Path);
+            return;
+        }
+
         var problem = context.GetForwarderErrorFeature()?.Exception?.Message ?? error.ToString();
         Log.ForwardFailed(logger, context.Request.Method, target.Path, error, problem);
 
@@ -148,6 +155,9 @@ public sealed partial class AppForwarder(
 
         [LoggerMessage(31, LogLevel.Warning, "Refused {Method} {Path}: it has already passed through this proxy (a forwarding loop)", EventName = "ForwardLoopRefused")]
         public static partial void LoopRefused(ILogger logger, string method, string path);
+
+        [LoggerMessage(33, LogLevel.Debug, "The client of {Method} {Path} went away before the app answered", EventName = "ForwardCanceled")]
+        public static partial void ClientGaveUp(ILogger logger, string method, string path);
 
         [LoggerMessage(32, LogLevel.Warning, "Refusing requests: {MaxForwardedRequests} requests are being forwarded already (logged at most every 10 s)", EventName = "ForwardSaturated")]
         public static partial void Saturated(ILogger logger, int maxForwardedRequests);
