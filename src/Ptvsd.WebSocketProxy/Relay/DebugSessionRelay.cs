@@ -51,9 +51,11 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         var first = await Task.WhenAny(clientToServer, serverToClient);
         var ending = webSocket.State == WebSocketState.Aborted
             ? SessionEnding.ClientLost // Whatever either pump saw, a keep-alive timeout or a dropped client aborts the WebSocket.
-            : clientToServer.IsCompletedSuccessfully
+            : clientToServer.IsCompletedSuccessfully || webSocket.State == WebSocketState.CloseReceived
                 // The client's close came first: the EOF it gave the debug server may make the server close at
-                // once, and that pump can finish before this one returns. The session still ended by the client.
+                // once, and that pump can finish before this one returns (a preempted thread between the shutdown
+                // and the return is enough). The close is recorded in the WebSocket's state before the shutdown,
+                // so the state tells even when the task does not yet. The session still ended by the client.
                 ? SessionEnding.ClientClosed
                 : SessionEnding.Of(first, serverSide: first == serverToClient);
         if (first.Exception is { } failure)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Ptvsd.Testing;
@@ -11,6 +12,24 @@ internal static class UnixSignal
     public const int Interrupt = 2;
     public const int Terminate = 15;
     public const int Kill = 9;
+
+    /// <summary>
+    /// Whether this process ignores <paramref name="signal"/> (Linux; false elsewhere). A process started in the
+    /// background by a non-interactive shell ignores SIGINT and SIGQUIT, and its children inherit that.
+    /// </summary>
+    public static bool IsIgnoredByThisProcess(int signal)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        // A hex mask with bit (signal - 1) set for each ignored signal.
+        const string Prefix = "SigIgn:";
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        var ignored = ulong.Parse(line.AsSpan(Prefix.Length).Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        return (ignored & (1UL << (signal - 1))) != 0;
+    }
 
     /// <summary>Sends <paramref name="signal"/>; returns 0, or the errno (e.g. 3, ESRCH: no such process).</summary>
     public static int Send(int pid, int signal) =>

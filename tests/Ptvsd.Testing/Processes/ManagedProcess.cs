@@ -18,6 +18,12 @@ public sealed class ManagedProcess : IAsyncDisposable
     // After the process exits, its last lines may still be in the pipe.
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(2);
 
+    // Tests run in the background by a non-interactive shell (`./build.sh test &`) ignore SIGINT, children inherit
+    // that, and .NET keeps an inherited SIG_IGN rather than install its handler: InterruptAsync would then do nothing
+    // and a Ctrl+C test would wait out its timeout. Such children start through env, which resets SIGINT and execs
+    // in place (same pid; GNU env 8.31 or later), so they take Ctrl+C as a terminal's foreground process does.
+    private static readonly bool InterruptIgnoredHere = UnixSignal.IsIgnoredByThisProcess(UnixSignal.Interrupt);
+
     private readonly Process _process;
     private readonly Action<string>? _sink;
     private readonly ProcessOutputBuffer _output = new();
@@ -97,7 +103,7 @@ public sealed class ManagedProcess : IAsyncDisposable
     public static ManagedProcess Start(ManagedProcessStartInfo startInfo)
     {
         ArgumentNullException.ThrowIfNull(startInfo);
-        var psi = new ProcessStartInfo(startInfo.FileName)
+        var psi = new ProcessStartInfo(InterruptIgnoredHere ? "env" : startInfo.FileName)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -109,6 +115,13 @@ public sealed class ManagedProcess : IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = startInfo.WorkingDirectory ?? "",
         };
+        if (InterruptIgnoredHere)
+        {
+            psi.ArgumentList.Add("--default-signal=INT");
+            psi.ArgumentList.Add("--");
+            psi.ArgumentList.Add(startInfo.FileName);
+        }
+
         foreach (var argument in startInfo.Arguments)
         {
             psi.ArgumentList.Add(argument);
