@@ -1,6 +1,14 @@
 using Ptvsd.WebSocketProxy;
 using Ptvsd.WebSocketProxy.Configuration;
 
+// Socket completions on the socket threads, as Kestrel's are (see ProxyApp): read once, when the first socket is made,
+// so it is set before anything else runs. A value the host set is left alone.
+const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
+}
+
 if (ProxyOptionsLoader.IsHelpRequested(args))
 {
     Console.WriteLine(ProxyOptionsLoader.Usage);

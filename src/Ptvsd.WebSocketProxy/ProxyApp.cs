@@ -31,6 +31,13 @@ public static class ProxyApp
             kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.WebHost.UseUrls([.. options.Urls]);
+
+        // Every request is a few socket reads and writes that wait on the app, so the cost per request is mostly the
+        // hand-offs between the socket threads and the thread pool (measured: half of the proxy's CPU per forwarded
+        // request). Running Kestrel's continuations on the socket thread, with the runtime's sockets doing the same
+        // (Program sets DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS), saves those hand-offs. Safe because nothing on
+        // a request's path blocks: it is all asynchronous I/O and short computation.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddRoutingCore();
         builder.Services.AddWebSockets(_ => { });
 

@@ -112,8 +112,8 @@ public sealed partial class AppForwarder(
 
     private async Task ReportFailureAsync(HttpContext context, RequestTarget target, ForwarderError error)
     {
-        // A client that gave up is no failure of the app's.
-        if (error == ForwarderError.RequestCanceled)
+        // A client that gave up (wrk ending a run mid-response, a browser leaving a page) is no failure of the app's.
+        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled)
         {
             Log.ClientGaveUp(logger, context.Request.Method, target.Path);
             return;
