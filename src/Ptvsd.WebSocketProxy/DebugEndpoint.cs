@@ -82,11 +82,8 @@ public sealed partial class DebugEndpoint(
         if (!sessions.TryEnter())
         {
             Log.SessionRefused(logger, context.Connection.RemoteIpAddress?.ToString(), sessions.Maximum);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(
-                $"too many debug sessions: all {sessions.Maximum} are in use; close one and retry (the limit is the proxy's --max-sessions)\n",
-                context.RequestAborted);
+            await ProxyAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                $"too many debug sessions: all {sessions.Maximum} are in use; close one and retry (the limit is the proxy's --max-sessions)");
             return;
         }
 

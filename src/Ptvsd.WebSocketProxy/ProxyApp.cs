@@ -88,13 +88,13 @@ public static class ProxyApp
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         if (!RequestTarget.TryRead(rawTarget, request.Path, request.QueryString, out var target, out var problem))
         {
-            return RefuseAsync(context, StatusCodes.Status400BadRequest, $"Bad request: {problem}.");
+            return ProxyAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, $"Bad request: {problem}.");
         }
 
         // The Host header is passed on to the app and shown on the status page: it must be a host and a real port.
         if (!IsValidHost(request.Host))
         {
-            return RefuseAsync(context, StatusCodes.Status400BadRequest, "Bad request: the Host header is not a host name or address with an optional port (1-65535).");
+            return ProxyAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request: the Host header is not a host name or address with an optional port (1-65535).");
         }
 
         // 2. The proxy's own endpoint.
@@ -107,7 +107,7 @@ public static class ProxyApp
         //    them as static files.
         if (ProtectedPaths.IsProtected(target.Path))
         {
-            return RefuseAsync(context, StatusCodes.Status404NotFound, "Not found.");
+            return ProxyAnswer.WriteAsync(context, StatusCodes.Status404NotFound, "Not found.");
         }
 
         // 4. Everything else goes to the app.
@@ -126,13 +126,5 @@ public static class ProxyApp
         var portPart = host.Value!.Length > host.Host.Length ? host.Value[(host.Host.Length + 1)..] : null;
         return Uri.CheckHostName(name) != UriHostNameType.Unknown
             && (portPart is null || (host.Port is > 0 and <= 65535 && portPart.All(char.IsAsciiDigit)));
-    }
-
-    private static Task RefuseAsync(HttpContext context, int statusCode, string message)
-    {
-        context.Response.StatusCode = statusCode;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
     }
 }

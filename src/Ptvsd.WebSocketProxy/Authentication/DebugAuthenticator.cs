@@ -68,7 +68,7 @@ public sealed partial class DebugAuthenticator(ProxyOptions options, AuthFailure
     /// <summary>Writes the response for a request that did not authenticate.</summary>
     public static Task WriteFailureAsync(HttpContext context, AuthenticationResult result, string? problem)
     {
-        context.Response.StatusCode = result switch
+        var statusCode = result switch
         {
             AuthenticationResult.Malformed => StatusCodes.Status400BadRequest,
             AuthenticationResult.Throttled => StatusCodes.Status429TooManyRequests,
@@ -76,14 +76,12 @@ public sealed partial class DebugAuthenticator(ProxyOptions options, AuthFailure
             _ => StatusCodes.Status401Unauthorized,
         };
 
-        if (context.Response.StatusCode == StatusCodes.Status401Unauthorized)
+        if (statusCode == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = new(["Basic realm=\"ptvsd\", charset=\"UTF-8\"", "Bearer realm=\"ptvsd\""]);
         }
 
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(problem + "\n", context.RequestAborted);
+        return ProxyAnswer.WriteAsync(context, statusCode, problem ?? "");
     }
 
     private static partial class Log

@@ -53,7 +53,7 @@ public sealed partial class AppForwarder(
         if (hop.HasPassedThrough(context.Request))
         {
             Log.LoopRefused(logger, context.Request.Method, target.Path);
-            await WriteProblemAsync(context, StatusCodes.Status508LoopDetected,
+            await ProxyAnswer.WriteAsync(context, StatusCodes.Status508LoopDetected,
                 "This request has already passed through this proxy: the app's address leads back to the proxy. Point --app-url at the app itself.");
             return;
         }
@@ -62,14 +62,14 @@ public sealed partial class AppForwarder(
         var status = app.Status;
         if (status.State == AppState.None)
         {
-            await WriteProblemAsync(context, StatusCodes.Status404NotFound,
+            await ProxyAnswer.WriteAsync(context, StatusCodes.Status404NotFound,
                 "This proxy serves only /ptvsd: no app was given. Start it with '-- <app command>' or --app-url URL to forward other requests.");
             return;
         }
 
         if (!status.CanForward || status.Url is null)
         {
-            await WriteProblemAsync(context, StatusCodes.Status502BadGateway, $"The app is not available right now ({Describe(status)}). Retry in a moment.");
+            await ProxyAnswer.WriteAsync(context, StatusCodes.Status502BadGateway, $"The app is not available right now ({Describe(status)}). Retry in a moment.");
             return;
         }
 
@@ -78,7 +78,7 @@ public sealed partial class AppForwarder(
         {
             LogSaturated();
             context.Response.Headers.RetryAfter = "1";
-            await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable,
+            await ProxyAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
                 string.Create(CultureInfo.InvariantCulture, $"The proxy is already forwarding {limiter.Maximum} requests, its limit. Retry in a moment."));
             return;
         }
@@ -126,7 +126,7 @@ public sealed partial class AppForwarder(
         // the response is under way, in which case the connection has already been cut.
         if (!context.Response.HasStarted && context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
         {
-            await WriteProblemAsync(context, context.Response.StatusCode, $"The app did not answer ({error}). Retry in a moment.");
+            await ProxyAnswer.WriteAsync(context, context.Response.StatusCode, $"The app did not answer ({error}). Retry in a moment.");
         }
     }
 
@@ -137,14 +137,6 @@ public sealed partial class AppForwarder(
         AppState.Stopped => "the proxy is stopping",
         _ => status.State.ToString().ToLowerInvariant(),
     };
-
-    private static Task WriteProblemAsync(HttpContext context, int statusCode, string message)
-    {
-        context.Response.StatusCode = statusCode;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
-    }
 
     public void Dispose() => _client.Dispose();
 

@@ -32,10 +32,11 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
             return;
         }
 
-        using var socket = await ConnectAsync(cancellationToken);
+        var (socket, connectProblem) = await ConnectAsync(cancellationToken);
+        using var connected = socket;
         if (socket is null)
         {
-            Log.DebugServerUnreachable(logger, sessionId, options.DebugServer.ToString());
+            Log.DebugServerUnreachable(logger, sessionId, options.DebugServer.ToString(), connectProblem);
             await CloseAsync(webSocket, WebSocketCloseStatus.InternalServerError, $"debug server not reachable at {options.DebugServer}", cancellationToken);
             return;
         }
@@ -109,17 +110,19 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         }
     }
 
-    private async Task<Socket?> ConnectAsync(CancellationToken cancellationToken)
+    /// <returns>The connected socket, or null and why the last address failed (for the log).</returns>
+    private async Task<(Socket? Socket, string Problem)> ConnectAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
+        var problem = "no address to connect to";
         foreach (var address in options.DebugServer.LoopbackAddresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, options.DebugServer.Port), timeout.Token);
-                return socket;
+                return (socket, "");
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
@@ -128,10 +131,12 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
                 {
                     throw;
                 }
+
+                problem = ex is SocketException socketError ? $"{address}: {socketError.SocketErrorCode}" : $"{address}: no answer within {ConnectTimeout.TotalSeconds:0} s";
             }
         }
 
-        return null;
+        return (null, problem);
     }
 
     private static async Task PumpClientToServerAsync(
@@ -253,7 +258,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         [LoggerMessage(14, LogLevel.Debug, "Debug session {SessionId} relay stopped on {ExceptionType}: {Problem}", EventName = "RelayPumpFailed")]
         public static partial void PumpFailed(ILogger logger, string sessionId, string? exceptionType, string? problem);
 
-        [LoggerMessage(13, LogLevel.Warning, "Debug session {SessionId}: the debug server is not reachable at {DebugServer}", EventName = "DebugServerUnreachable")]
-        public static partial void DebugServerUnreachable(ILogger logger, string sessionId, string debugServer);
+        [LoggerMessage(13, LogLevel.Warning, "Debug session {SessionId}: the debug server is not reachable at {DebugServer} ({Problem})", EventName = "DebugServerUnreachable")]
+        public static partial void DebugServerUnreachable(ILogger logger, string sessionId, string debugServer, string problem);
     }
 }
