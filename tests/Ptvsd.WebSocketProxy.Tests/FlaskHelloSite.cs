@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Ptvsd.Testing;
 
 namespace Ptvsd.WebSocketProxy.Tests;
@@ -39,9 +40,37 @@ internal static class FlaskHelloSite
 
     /// <summary>
     /// Starts the proxy in this process, running FlaskHello with the bootstrap; returns once debugpy listens (seen in
-    /// the listener table, never by connecting) and the app answers through the proxy.
+    /// the listener table, never by connecting), the bootstrap reports that it was debugpy that took the port, and the
+    /// app answers through the proxy.
     /// </summary>
+    /// <remarks>
+    /// The debug port is one the OS just called free, and other test processes take ports too: if one of them takes
+    /// it first, debugpy cannot listen (the bootstrap says so) while the listener table shows the other process's
+    /// listener. Such a start is retried on a new port rather than tested against a stranger's socket.
+    /// </remarks>
     public static async Task<RunningProxy> StartProxyAsync(ITestOutputHelper output, CancellationToken ct)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var proxy = await StartProxyOnceAsync(output, ct);
+            var bootstrapError = await BootstrapErrorAsync(proxy, ct);
+            if (bootstrapError is null)
+            {
+                return proxy;
+            }
+
+            await proxy.DisposeAsync();
+            if (attempt == attempts)
+            {
+                throw new InvalidOperationException($"debugpy could not listen in {attempts} attempts; last: {bootstrapError}");
+            }
+
+            output.WriteLine($"debugpy could not listen ({bootstrapError}); starting again on another port");
+        }
+    }
+
+    private static async Task<RunningProxy> StartProxyOnceAsync(ITestOutputHelper output, CancellationToken ct)
     {
         var python = PythonEnvironment.Require();
         var debugPort = FreePort.Get();
@@ -63,6 +92,18 @@ internal static class FlaskHelloSite
             await proxy.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Waits for the bootstrap's report (it names the debugpy version either way) and returns its error, if any.</summary>
+    private static async Task<string?> BootstrapErrorAsync(RunningProxy proxy, CancellationToken ct)
+    {
+        JsonNode status;
+        while ((status = await proxy.GetStatusAsync(ct))["versions"]?["debugpy"] is null && status["debugServer"]?["bootstrapError"] is null)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        return (string?)status["debugServer"]?["bootstrapError"];
     }
 
     /// <summary>
