@@ -66,8 +66,10 @@ internal sealed partial class PythonWebProject : IDisposable
         var sdk = withSdk ? $"""<Sdk Name="{SdkFeed.PackageId}" Version="{_feed.Version}" />""" : "";
         var content = (Base, withSdk) switch
         {
+            // A '?' makes MSBuild look for the file, so the two single files are listed only when they exist, as a
+            // user would list them.
             (ProjectBase.NoTargets, false) =>
-                """<Content Include="**/*.py;requirements.txt;static/**;templates/**;web.config" Exclude=".venv/**;venv/**;**/__pycache__/**;bin/**;obj/**;publish/**" CopyToPublishDirectory="PreserveNewest" />""",
+                """<Content Include="**/*.py;requirements.tx?;static/**;templates/**;web.confi?" Exclude=".venv/**;venv/**;**/__pycache__/**;bin/**;obj/**;publish/**" CopyToPublishDirectory="PreserveNewest" />""",
             // The Web SDK publishes *.config itself but knows nothing of Python.
             (ProjectBase.Web, _) => """<Content Include="**/*.py;requirements.txt" Exclude="bin/**;obj/**" CopyToPublishDirectory="PreserveNewest" />""",
             _ => "",

@@ -32,6 +32,30 @@ public sealed class ReleasePublishTests(SdkFeed feed, ITestOutputHelper output)
         Assert.Equal(Fingerprint(withoutSdk.PublishDir), Fingerprint(withSdk.PublishDir));
     }
 
+    [Fact]
+    public async Task A_project_without_web_config_or_requirements_publishes_in_release_as_without_the_sdk_and_in_debug_too()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+        File.Delete(project.WebConfigFile);
+        File.Delete(Path.Combine(project.Folder, "requirements.txt"));
+
+        project.WriteProjectFile(withSdk: false);
+        var withoutSdk = await project.PublishAsync("Release", ct);
+        withoutSdk.AssertSucceeded();
+
+        project.Clean();
+        project.WriteProjectFile(withSdk: true);
+        var withSdk = await project.PublishAsync("Release", ct);
+        var debug = await project.PublishAsync("Debug", ct);
+
+        withSdk.AssertSucceeded();
+        Assert.Equal(Fingerprint(withoutSdk.PublishDir), Fingerprint(withSdk.PublishDir));
+        debug.AssertSucceeded();
+        debug.AssertCarriesVerifierOf(debug.SecretInAttachUri!);
+        Assert.False(File.Exists(debug.PathOf("requirements.txt")));
+    }
+
     /// <summary>Every file under <paramref name="folder"/> with the SHA-256 of its bytes, in path order.</summary>
     private static string[] Fingerprint(string folder) =>
         [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
