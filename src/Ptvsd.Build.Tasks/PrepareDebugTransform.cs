@@ -76,7 +76,7 @@ public sealed class PrepareDebugTransform : Task
             return false;
         }
 
-        var appCommand = NonEmpty(AppCommand) ?? webConfig.AppCommand ?? DefaultAppCommand;
+        var appCommand = ProxyLaunch.WithInternalPort(NonEmpty(AppCommand) ?? webConfig.AppCommand ?? DefaultAppCommand);
         if (existing.Ownership == TransformOwnership.User)
         {
             TakeUserTransform(existing, appCommand);

@@ -26,9 +26,10 @@ internal static class ProxyLaunch
     private const string ProxyAssemblyName = "Ptvsd.WebSocketProxy.dll";
     private const string CommandSeparator = " -- ";
 
-    // IIS expands %HTTP_PLATFORM_PORT% in `arguments` before the proxy starts, so left alone it would hand the
-    // app the proxy's own port. The proxy's placeholder makes the app listen on the internal port instead.
-    private static readonly Regex PlatformPort = new("%HTTP_PLATFORM_PORT%", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    // How an app command names the platform's port: IIS's %HTTP_PLATFORM_PORT% (any case) and App Service Linux's
+    // $PORT or ${PORT}. IIS expands the one in `arguments`, and sh the others in startup.sh, before the proxy starts, so
+    // left alone they would hand the app the proxy's own port. The proxy's placeholder makes it the internal port.
+    private static readonly Regex PlatformPort = new(@"(?i:%HTTP_PLATFORM_PORT%)|\$\{PORT\}|\$PORT(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
 
     /// <summary>HttpPlatformHandler's <c>arguments</c> that start the proxy in front of <paramref name="appCommand"/>.</summary>
     public static string IisArguments(string appCommand) => IisAssemblyPath + CommandSeparator + appCommand;
@@ -41,8 +42,11 @@ internal static class ProxyLaunch
     public static string AppCommandFromHttpPlatform(string processPath, string arguments)
     {
         var command = FindAppCommandBehindProxy(arguments) ?? JoinCommandLine(processPath, arguments);
-        return PlatformPort.Replace(command, InternalPortPlaceholder);
+        return WithInternalPort(command);
     }
+
+    /// <summary><paramref name="command"/> with every way of naming the platform's port turned into <see cref="InternalPortPlaceholder"/>.</summary>
+    public static string WithInternalPort(string command) => PlatformPort.Replace(command, InternalPortPlaceholder);
 
     /// <summary>The command after the proxy's <c>--</c> when <paramref name="arguments"/> start the proxy; otherwise null.</summary>
     public static string? FindAppCommandBehindProxy(string arguments)

@@ -29,7 +29,8 @@ public sealed class WriteStartupScript : Task
 
     public override bool Execute()
     {
-        var appCommand = string.IsNullOrWhiteSpace(LinuxAppCommand) ? ProxyLaunch.LinuxAppCommand(AppCommand) : LinuxAppCommand!.Trim();
+        // $PORT in the command would be expanded by sh below to the proxy's own port; it means the app's.
+        var appCommand = ProxyLaunch.WithInternalPort(string.IsNullOrWhiteSpace(LinuxAppCommand) ? ProxyLaunch.LinuxAppCommand(AppCommand) : LinuxAppCommand!.Trim());
 
         // LF line ends whatever the building OS: this runs under /bin/sh on the host.
         var script =

@@ -212,6 +212,13 @@ public sealed class PrepareDebugTransformTests : IDisposable
         Assert.Equal("gunicorn app:app", _project.Prepare(appCommand: " gunicorn app:app ").Task.ResolvedAppCommand);
     }
 
+    [Theory]
+    [InlineData("gunicorn --bind=0.0.0.0:$PORT app:app", "gunicorn --bind=0.0.0.0:{port} app:app")]
+    [InlineData("gunicorn --bind=0.0.0.0:${PORT} app:app", "gunicorn --bind=0.0.0.0:{port} app:app")]
+    [InlineData("python -m flask run --port %HTTP_PLATFORM_PORT%", "python -m flask run --port {port}")]
+    public void The_platform_port_in_an_app_command_of_the_project_means_the_apps_internal_port(string appCommand, string resolved) =>
+        Assert.Equal(resolved, _project.Prepare(appCommand: appCommand).Task.ResolvedAppCommand);
+
     private static string WithMarker(string text) => text.Replace("{marker}", DebugTransformDocument.Marker, StringComparison.Ordinal);
 
     private static void SetSecret(XElement root, string secret)

@@ -13,6 +13,10 @@ public sealed class WriteStartupScriptTests : IDisposable
     [InlineData(@"D:\home\python311x64\python.exe app.py", "", "python app.py")]
     [InlineData("python -m flask --app app run --port {port}", "", "python -m flask --app app run --port {port}")]
     [InlineData(@"D:\home\python311x64\python.exe app.py", " gunicorn --bind 127.0.0.1:{port} app:app ", "gunicorn --bind 127.0.0.1:{port} app:app")]
+    [InlineData("python app.py", "gunicorn --bind=0.0.0.0:$PORT --timeout 600 app:app", "gunicorn --bind=0.0.0.0:{port} --timeout 600 app:app")]
+    [InlineData("python app.py", "gunicorn --bind=0.0.0.0:${PORT} app:app", "gunicorn --bind=0.0.0.0:{port} app:app")]
+    [InlineData("python -m flask run --port %http_platform_port%", "", "python -m flask run --port {port}")]
+    [InlineData("python app.py", "python app.py --portal $PORTAL --home $HOME", "python app.py --portal $PORTAL --home $HOME")]
     public void It_runs_the_proxy_on_the_platform_port_in_front_of_the_linux_app_command(string appCommand, string linuxAppCommand, string expected)
     {
         var (run, script) = Write(appCommand, linuxAppCommand);
