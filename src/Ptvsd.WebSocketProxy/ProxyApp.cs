@@ -97,6 +97,8 @@ public static class ProxyApp
             return ProxyAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request: the Host header is not a host name or address with an optional port (1-65535).");
         }
 
+        RequestHeadRecorder.StopOnUpgrade(context);
+
         // 2. The proxy's own endpoint.
         if (target.Path.Equals(DebugEndpoint.Path, StringComparison.OrdinalIgnoreCase) || target.Path.Equals(DebugEndpoint.Path + "/", StringComparison.OrdinalIgnoreCase))
         {

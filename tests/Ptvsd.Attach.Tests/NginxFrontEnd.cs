@@ -33,15 +33,10 @@ internal sealed class NginxFrontEnd : IAsyncDisposable
     /// The nginx executable: on PATH, or where Debian installs it (/usr/sbin, which a non-root PATH often lacks).
     /// Missing, it fails the test that needs it rather than skipping it, since a skipped test looks like a pass.
     /// </summary>
-    public static string FindExecutable()
-    {
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, "nginx"));
-        return onPath.Append("/usr/sbin/nginx").FirstOrDefault(File.Exists)
+    public static string FindExecutable() =>
+        ExecutableSearch.Find("nginx")
             ?? throw new InvalidOperationException(
                 "nginx is not installed (looked on PATH and at /usr/sbin/nginx): install it with `apt-get install nginx`; ./build.sh test installs it when run as root.");
-    }
 
     /// <summary>Starts nginx on a free loopback port, forwarding everything to <paramref name="upstream"/>; returns once it listens.</summary>
     public static async Task<NginxFrontEnd> StartAsync(Uri upstream, ITestOutputHelper output, CancellationToken ct)

@@ -25,12 +25,14 @@ public static class ForwardedHeaders
     public static IReadOnlySet<string> NamedInConnection(HttpContext context)
     {
         var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (context.Request.Headers.Connection.Count == 0)
+        var parsed = context.Request.Headers.Connection;
+        if (parsed.Count == 0)
         {
             return named;
         }
 
-        var lines = RawConnectionLines(context) ?? context.Request.Headers.Connection.Select(line => line ?? "");
+        // Kestrel rewrites the header only to one of these three; any other value is what the client sent.
+        var lines = (IsCollapsedByKestrel(parsed) ? RawConnectionLines(context) : null) ?? parsed.Select(line => line ?? "");
         foreach (var line in lines)
         {
             named.UnionWith(line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
@@ -38,6 +40,9 @@ public static class ForwardedHeaders
 
         return named;
     }
+
+    private static bool IsCollapsedByKestrel(StringValues connection) =>
+        connection.Count == 1 && connection[0] is "keep-alive" or "close" or "Upgrade";
 
     /// <summary>The values of the Connection lines in the current request's head as sent; null if it cannot be found.</summary>
     private static List<string>? RawConnectionLines(HttpContext context)

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Ptvsd.WebSocketProxy.Forwarding;
 
@@ -21,6 +23,7 @@ public sealed class RequestHeadRecorder : PipeReader
     private readonly PipeReader _inner;
     private readonly byte[] _ring = new byte[Capacity];
     private ReadOnlySequence<byte> _lastBuffer;
+    private volatile bool _stopped;
     private int _end;
     private int _length;
 
@@ -46,6 +49,29 @@ public sealed class RequestHeadRecorder : PipeReader
     /// <summary>The recorder of the connection <paramref name="items"/> belong to, if it has one.</summary>
     public static RequestHeadRecorder? Of(IDictionary<object, object?>? items) =>
         items is not null && items.TryGetValue(ItemsKey, out var recorder) ? recorder as RequestHeadRecorder : null;
+
+    /// <summary>
+    /// Stops recording once <paramref name="context"/>'s upgrade is accepted: after a 101 the connection carries a
+    /// debug session or the app's WebSocket, never another request head, and copying its bytes would only slow the relay.
+    /// </summary>
+    public static void StopOnUpgrade(HttpContext context)
+    {
+        if (context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true
+            || Of(context.Features.Get<IConnectionItemsFeature>()?.Items) is not { } recorder)
+        {
+            return;
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            if (context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols)
+            {
+                recorder._stopped = true;
+            }
+
+            return Task.CompletedTask;
+        });
+    }
 
     /// <summary>The last <paramref name="count"/> consumed bytes (fewer if fewer are held), oldest first.</summary>
     public byte[] Tail(int count)
@@ -112,6 +138,11 @@ public sealed class RequestHeadRecorder : PipeReader
 
     private void Record(SequencePosition consumed)
     {
+        if (_stopped)
+        {
+            return;
+        }
+
         var bytes = _lastBuffer.Slice(0, consumed);
         if (bytes.Length > Capacity)
         {

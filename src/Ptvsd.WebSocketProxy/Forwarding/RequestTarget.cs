@@ -52,15 +52,18 @@ public sealed class RequestTarget
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
 
-        // 2. No character that some reader turns into a separator, a terminator or a parent folder.
-        problem = FindAmbiguousCharacter(rawPath) ?? FindDotSegment(rawPath);
+        // 2. No character that some reader turns into a separator, a terminator or a parent folder. With encoded
+        //    separators refused, the decoded path splits into the same segments as the raw one.
+        problem = FindAmbiguousCharacter(rawPath);
+        var decoded = problem is null ? Uri.UnescapeDataString(rawPath) : "";
+        problem ??= FindDotSegment(decoded);
         if (problem is not null)
         {
             return false;
         }
 
         // 3. The server's decoding must be the plain one, or the proxy would check one name and forward another.
-        if (!string.Equals(Uri.UnescapeDataString(rawPath), path.Value, StringComparison.Ordinal))
+        if (!string.Equals(decoded, path.Value, StringComparison.Ordinal))
         {
             problem = "the request path does not decode to one unambiguous path";
             return false;
@@ -104,13 +107,12 @@ public sealed class RequestTarget
         return null;
     }
 
-    private static string? FindDotSegment(string rawPath)
+    private static string? FindDotSegment(string decodedPath)
     {
-        foreach (var segment in rawPath.Split('/'))
+        foreach (var segment in decodedPath.Split('/'))
         {
             // Windows drops trailing dots and spaces from a name, so '. .' and '...' mean '.' or '..' there too.
-            var decoded = Uri.UnescapeDataString(segment);
-            if (decoded.Contains('.', StringComparison.Ordinal) && decoded.AsSpan().Trim(". ").IsEmpty)
+            if (segment.Contains('.', StringComparison.Ordinal) && segment.AsSpan().Trim(". ").IsEmpty)
             {
                 return "the request path holds a dot segment ('.' or '..'), which would make the app read another path than the one the proxy checked";
             }

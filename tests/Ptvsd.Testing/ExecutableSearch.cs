@@ -1,7 +1,7 @@
-namespace Ptvsd.Benchmarks;
+namespace Ptvsd.Testing;
 
-/// <summary>Finds a program the benchmarks drive but the repository does not ship (wrk, nginx).</summary>
-internal static class ExecutableSearch
+/// <summary>Finds a program the tests and benchmarks drive but the repository does not ship (nginx, wrk).</summary>
+public static class ExecutableSearch
 {
     // Debian installs nginx into /usr/sbin, which a non-root PATH usually lacks.
     private static readonly string[] SystemFolders = ["/usr/sbin", "/sbin"];
