@@ -17,6 +17,7 @@ internal static class Diagnostics
     public const string MalformedTransform = "PTVSD1101";
     public const string MalformedWebConfig = "PTVSD1102";
     public const string InvalidSiteUrl = "PTVSD1103";
+    public const string UnknownLinuxApp = "PTVSD1107";
 
     public static void ProxyDisabled(this TaskLoggingHelper log, string transformFile, string what) =>
         Warn(log, ProxyDisabledByUserTransform, transformFile,
@@ -54,6 +55,11 @@ internal static class Diagnostics
     public static void BadSiteName(this TaskLoggingHelper log, string siteName) =>
         log.LogError(null, InvalidSiteUrl, null, null, 0, 0, 0, 0,
             $"PtvsdSiteName '{siteName}' is neither an App Service name nor a host name. Fix: use the site's name as in https://<name>.azurewebsites.net (letters, digits and hyphens), or set PtvsdSiteUrl instead.");
+
+    public static void NoLinuxAppCommand(this TaskLoggingHelper log, string projectDirectory, string lookedFor) =>
+        log.LogError(null, UnknownLinuxApp, null, null, 0, 0, 0, 0,
+            $"This Debug publish cannot tell how to start the app on Linux: the project sets no PtvsdLinuxAppCommand or PtvsdAppCommand, has no web.config that starts it, and {projectDirectory} has no {lookedFor}. " +
+            "Fix: set your App Service startup command as <PtvsdLinuxAppCommand>gunicorn --bind=0.0.0.0:$PORT myapp:app</PtvsdLinuxAppCommand> in the project ($PORT becomes the app's port behind the proxy), or PtvsdHostOs=windows for an IIS-only site.");
 
     private static void Warn(TaskLoggingHelper log, string code, string file, string message) =>
         log.LogWarning(null, code, null, file, 0, 0, 0, 0, message);

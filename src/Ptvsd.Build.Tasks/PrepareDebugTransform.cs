@@ -42,6 +42,13 @@ public sealed class PrepareDebugTransform : Task
     [Output]
     public string ResolvedAppCommand { get; private set; } = "";
 
+    /// <summary>
+    /// Where <see cref="ResolvedAppCommand"/> came from: <c>PtvsdAppCommand</c>, <c>web.config</c> or
+    /// <c>web.debug.config</c>; empty when it is <see cref="DefaultAppCommand"/>, which nothing in the project chose.
+    /// </summary>
+    [Output]
+    public string AppCommandOrigin { get; private set; } = "";
+
     public override bool Execute()
     {
         WebConfigFacts webConfig;
@@ -77,6 +84,7 @@ public sealed class PrepareDebugTransform : Task
         }
 
         var appCommand = ProxyLaunch.WithInternalPort(NonEmpty(AppCommand) ?? webConfig.AppCommand ?? DefaultAppCommand);
+        AppCommandOrigin = NonEmpty(AppCommand) is not null ? "PtvsdAppCommand" : webConfig.AppCommand is not null ? "web.config" : "";
         if (existing.Ownership == TransformOwnership.User)
         {
             TakeUserTransform(existing, appCommand);
@@ -113,6 +121,7 @@ public sealed class PrepareDebugTransform : Task
         Secret = existing.Secret!;
         ProxyEnabled = true;
         ResolvedAppCommand = existing.AppCommand ?? appCommand;
+        AppCommandOrigin = existing.AppCommand is not null ? "web.debug.config" : AppCommandOrigin;
     }
 
     private void WarnIfTrackedByGit()

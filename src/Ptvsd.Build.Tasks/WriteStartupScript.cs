@@ -17,8 +17,17 @@ public sealed class WriteStartupScript : Task
     [Required]
     public string AppCommand { get; set; } = "";
 
-    /// <summary>Overrides the command derived from <see cref="AppCommand"/>.</summary>
+    /// <summary>
+    /// Where <see cref="AppCommand"/> came from (PrepareDebugTransform's <c>AppCommandOrigin</c>); empty means it is
+    /// only the IIS default, so the Linux command is detected from the project's files instead.
+    /// </summary>
+    public string? AppCommandOrigin { get; set; }
+
+    /// <summary>Overrides every other way of choosing the command (<c>PtvsdLinuxAppCommand</c>).</summary>
     public string? LinuxAppCommand { get; set; }
+
+    /// <summary>The folder whose files say which app this is when nothing names the command.</summary>
+    public string? ProjectDirectory { get; set; }
 
     /// <summary>The port when the host sets no <c>PORT</c> (App Service Linux expects 8000).</summary>
     public int DefaultPort { get; set; } = 8000;
@@ -29,8 +38,15 @@ public sealed class WriteStartupScript : Task
 
     public override bool Execute()
     {
+        var chosen = ChooseAppCommand();
+        if (chosen is null)
+        {
+            return false;
+        }
+
         // $PORT in the command would be expanded by sh below to the proxy's own port; it means the app's.
-        var appCommand = ProxyLaunch.WithInternalPort(string.IsNullOrWhiteSpace(LinuxAppCommand) ? ProxyLaunch.LinuxAppCommand(AppCommand) : LinuxAppCommand!.Trim());
+        var appCommand = ProxyLaunch.WithInternalPort(chosen.Command);
+        Log.LogMessage(MessageImportance.High, "Ptvsd Linux app command: {0} ({1})", appCommand, chosen.Reason);
 
         // LF line ends whatever the building OS: this runs under /bin/sh on the host.
         var script =
@@ -50,6 +66,31 @@ public sealed class WriteStartupScript : Task
         AtomicFile.WriteAllText(File, script);
         StartupCommand = StartupCommandFor(ProxyLaunch.Folder);
         return true;
+    }
+
+    // In order: the project's explicit Linux command; the command the IIS side starts, when the project named one;
+    // what App Service's own start-up would run for these files.
+    private DetectedApp? ChooseAppCommand()
+    {
+        if (!string.IsNullOrWhiteSpace(LinuxAppCommand))
+        {
+            return new DetectedApp(LinuxAppCommand!.Trim(), "set by PtvsdLinuxAppCommand");
+        }
+
+        if (!string.IsNullOrWhiteSpace(AppCommandOrigin))
+        {
+            return new DetectedApp(ProxyLaunch.LinuxAppCommand(AppCommand), $"the app command in {AppCommandOrigin}");
+        }
+
+        var directory = string.IsNullOrWhiteSpace(ProjectDirectory) ? Directory.GetCurrentDirectory() : ProjectDirectory!;
+        var detected = LinuxAppDetection.Detect(directory, out var lookedFor);
+        if (detected is null)
+        {
+            Log.NoLinuxAppCommand(directory, lookedFor);
+            return null;
+        }
+
+        return new DetectedApp(detected.Command, detected.Reason + ", as App Service's own start-up would run it");
     }
 
     // Through sh, because deployment by zip does not keep the executable bit.

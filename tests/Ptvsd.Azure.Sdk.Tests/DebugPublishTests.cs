@@ -159,6 +159,40 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Without_web_config_or_a_command_a_django_project_starts_under_gunicorn_as_app_service_would_start_it()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+        File.Delete(project.WebConfigFile);
+        File.Delete(Path.Combine(project.Folder, "app.py"));
+        Directory.CreateDirectory(Path.Combine(project.Folder, "mysite"));
+        File.WriteAllText(Path.Combine(project.Folder, "mysite", "wsgi.py"), "application = None\n");
+
+        var publish = await project.PublishAsync("Debug", ct);
+
+        publish.AssertSucceeded();
+        Assert.Contains("Ptvsd Linux app command: gunicorn --bind=127.0.0.1:{port} --timeout 600 mysite.wsgi (mysite/wsgi.py makes it a Django project", publish.Log);
+        Assert.EndsWith(" -- gunicorn --bind=127.0.0.1:{port} --timeout 600 mysite.wsgi\n", File.ReadAllText(publish.PathOf("ptvsd/startup.sh")));
+    }
+
+    [Fact]
+    public async Task Without_web_config_or_a_command_an_app_it_cannot_recognise_fails_the_publish_with_the_fix_and_publishes_nothing()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+        File.Delete(project.WebConfigFile);
+        File.Move(Path.Combine(project.Folder, "app.py"), Path.Combine(project.Folder, "main.py"));
+        var publishDir = Path.Combine(Directory.CreateTempSubdirectory("ptvsd-publish-").FullName, "out");
+
+        var publish = await project.PublishToAsync(publishDir, "Debug", ct);
+
+        Assert.NotEqual(0, publish.ExitCode);
+        Assert.Contains("error PTVSD1107:", publish.Log);
+        Assert.Contains("<PtvsdLinuxAppCommand>gunicorn --bind=0.0.0.0:$PORT myapp:app</PtvsdLinuxAppCommand>", publish.Log);
+        Assert.False(Directory.Exists(publishDir) && Directory.EnumerateFileSystemEntries(publishDir).Any(), "nothing may be published");
+    }
+
+    [Fact]
     public async Task A_user_owned_transform_that_no_longer_starts_the_proxy_ships_no_proxy_and_says_so()
     {
         var ct = TestTimeouts.Default(300);

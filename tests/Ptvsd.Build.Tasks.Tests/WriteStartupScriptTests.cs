@@ -35,11 +35,65 @@ public sealed class WriteStartupScriptTests : IDisposable
         Command.Succeeds(_project.Path, "/bin/sh", "-n", run.Task.File);
     }
 
-    private (TaskRun<WriteStartupScript> Run, string Script) Write(string appCommand, string linuxAppCommand)
+    [Fact]
+    public void The_project_s_explicit_linux_command_wins_over_every_other_source_and_the_log_says_so()
+    {
+        _project.Write("app.py", "app = object()\n");
+        var (run, script) = Write("python app.py", "waitress-serve --port=$PORT app:app");
+
+        Assert.Contains("-- waitress-serve --port={port} app:app\n", script);
+        Assert.Contains("Ptvsd Linux app command: waitress-serve --port={port} app:app (set by PtvsdLinuxAppCommand)", run.Log.Messages);
+    }
+
+    [Fact]
+    public void A_command_the_project_named_for_iis_is_the_linux_command_too_even_when_the_files_suggest_another()
+    {
+        _project.Write("app.py", "app = object()\n");
+        var (run, script) = Write(@"D:\home\python311x64\python.exe app.py --port %HTTP_PLATFORM_PORT%", "", origin: "web.config");
+
+        Assert.Contains("-- python app.py --port {port}\n", script);
+        Assert.Contains("Ptvsd Linux app command: python app.py --port {port} (the app command in web.config)", run.Log.Messages);
+    }
+
+    [Fact]
+    public void With_nothing_named_the_app_is_started_as_app_service_would_start_it()
+    {
+        Directory.CreateDirectory(_project.File("mysite"));
+        _project.Write(Path.Combine("mysite", "wsgi.py"), "application = None\n");
+        var (run, script) = Write("python app.py", "", origin: "");
+
+        Assert.Contains("-- gunicorn --bind=127.0.0.1:{port} --timeout 600 mysite.wsgi\n", script);
+        Assert.Contains(run.Log.Messages, m => m.StartsWith("Ptvsd Linux app command: gunicorn --bind=127.0.0.1:{port} --timeout 600 mysite.wsgi (mysite/wsgi.py makes it a Django project", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_nothing_named_and_nothing_recognised_the_publish_fails_with_the_fix_and_writes_no_script()
+    {
+        _project.Write("main.py", "import flask\n");
+        var file = _project.File(Path.Combine("obj", "ptvsd", "startup.sh"));
+        var run = FakeBuildEngine.Run(new WriteStartupScript { File = file, AppCommand = "python app.py", ProjectDirectory = _project.Path });
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Log.Errors);
+        Assert.Equal("PTVSD1107", error.Code);
+        Assert.Contains("PtvsdLinuxAppCommand", error.Message);
+        Assert.Contains("wsgi.py", error.Message);
+        Assert.Contains("gunicorn --bind=0.0.0.0:$PORT myapp:app", error.Message);
+        Assert.False(File.Exists(file));
+    }
+
+    private (TaskRun<WriteStartupScript> Run, string Script) Write(string appCommand, string linuxAppCommand, string origin = "PtvsdAppCommand")
     {
         var file = _project.File(Path.Combine("obj", "ptvsd", "startup.sh"));
-        var run = FakeBuildEngine.Run(new WriteStartupScript { File = file, AppCommand = appCommand, LinuxAppCommand = linuxAppCommand });
-        Assert.True(run.Succeeded);
+        var run = FakeBuildEngine.Run(new WriteStartupScript
+        {
+            File = file,
+            AppCommand = appCommand,
+            AppCommandOrigin = origin,
+            LinuxAppCommand = linuxAppCommand,
+            ProjectDirectory = _project.Path,
+        });
+        Assert.True(run.Succeeded, string.Join("\n", run.Log.Errors.Select(e => e.Message)));
         return (run, File.ReadAllText(file));
     }
 }
