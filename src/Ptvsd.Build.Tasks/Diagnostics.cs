@@ -18,6 +18,8 @@ internal static class Diagnostics
     public const string MalformedWebConfig = "PTVSD1102";
     public const string InvalidSiteUrl = "PTVSD1103";
     public const string UnknownLinuxApp = "PTVSD1107";
+    public const string SiteUrlWithPathBase = "PTVSD1108";
+    public const string InvalidMaxDebugSessions = "PTVSD1109";
 
     public static void ProxyDisabled(this TaskLoggingHelper log, string transformFile, string what) =>
         Warn(log, ProxyDisabledByUserTransform, transformFile,
@@ -48,13 +50,26 @@ internal static class Diagnostics
         log.LogError(null, code, null, file, error.LineNumber, error.LinePosition, 0, 0,
             $"{file} is not well-formed XML, so nothing was published: {FirstSentence(error.Message)} Fix the file, or delete it if it is web.debug.config to get a fresh one.");
 
-    public static void BadSiteUrl(this TaskLoggingHelper log, string siteUrl) =>
+    public static void BadSiteUrl(this TaskLoggingHelper log, string siteUrl, string? problem = null) =>
         log.LogError(null, InvalidSiteUrl, null, null, 0, 0, 0, 0,
-            $"PtvsdSiteUrl '{siteUrl}' is not an absolute http, https, ws or wss URL. Fix: set it like https://myapp.azurewebsites.net, or set PtvsdSiteName=myapp instead.");
+            (problem is null
+                ? $"PtvsdSiteUrl '{siteUrl}' is not an absolute http, https, ws or wss URL."
+                : $"The site '{siteUrl}' gives an attach URI that ptvsd would refuse: the attach URI {problem}.") +
+            " Fix: set PtvsdSiteUrl like https://myapp.azurewebsites.net, or set PtvsdSiteName=myapp instead.");
 
     public static void BadSiteName(this TaskLoggingHelper log, string siteName) =>
         log.LogError(null, InvalidSiteUrl, null, null, 0, 0, 0, 0,
             $"PtvsdSiteName '{siteName}' is neither an App Service name nor a host name. Fix: use the site's name as in https://<name>.azurewebsites.net (letters, digits and hyphens), or set PtvsdSiteUrl instead.");
+
+    public static void PathBase(this TaskLoggingHelper log, string siteUrl, string path) =>
+        log.LogError(null, SiteUrlWithPathBase, null, null, 0, 0, 0, 0,
+            $"PtvsdSiteUrl '{siteUrl}' has the path '{path}', but the debug proxy is the site's front door and serves its endpoint at the site's root, /ptvsd, only. " +
+            "Fix: set PtvsdSiteUrl to the site's root URL (scheme, host and port), e.g. https://myapp.azurewebsites.net.");
+
+    public static void BadMaxDebugSessions(this TaskLoggingHelper log, string value) =>
+        log.LogError(null, InvalidMaxDebugSessions, null, null, 0, 0, 0, 0,
+            $"PtvsdMaxDebugSessions '{value}' is not a whole number from 1 to {Ptvsd.Contract.ProxyContract.MaxDebugSessionsLimit}. " +
+            $"Fix: set it to the number of debug sessions to allow at once (one per gunicorn worker, plus one), or leave it empty for {Ptvsd.Contract.ProxyContract.DefaultMaxDebugSessions}.");
 
     public static void NoLinuxAppCommand(this TaskLoggingHelper log, string projectDirectory, string lookedFor) =>
         log.LogError(null, UnknownLinuxApp, null, null, 0, 0, 0, 0,

@@ -12,7 +12,7 @@ namespace Ptvsd.Build.Tasks;
 public sealed class PrepareDebugTransform : Task
 {
     /// <summary>The proxy refuses shorter secrets (Ptvsd.WebSocketProxy's DebugSecret), so such a file cannot work.</summary>
-    internal const int MinimumSecretLength = 16;
+    internal const int MinimumSecretLength = Ptvsd.Contract.ProxyContract.MinimumSecretLength;
 
     /// <summary>web.debug.config beside the project.</summary>
     [Required]

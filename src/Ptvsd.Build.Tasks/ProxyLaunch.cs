@@ -1,5 +1,6 @@
 using System;
 using System.Text.RegularExpressions;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Build.Tasks;
 
@@ -21,7 +22,7 @@ internal static class ProxyLaunch
     public const string LinuxExecutable = Folder + "/Ptvsd.WebSocketProxy";
 
     /// <summary>The placeholder the proxy replaces with the internal port it chose for the app.</summary>
-    public const string InternalPortPlaceholder = "{port}";
+    public const string InternalPortPlaceholder = ProxyContract.InternalPortPlaceholder;
 
     private const string ProxyAssemblyName = "Ptvsd.WebSocketProxy.dll";
     private const string CommandSeparator = " -- ";

@@ -3,13 +3,17 @@ using System.Linq;
 using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Build.Tasks;
 
 /// <summary>
 /// Composes the attach URI <c>wss://SECRET@HOST/ptvsd</c>. The host comes from the first of: the site URL, the
 /// site name (an App Service name, or a host name if it has a dot), the publish profile's site URL, the
-/// publish profile's site name, and finally the project's name as an App Service name.
+/// publish profile's site name, and finally the project's name as an App Service name. The URI is built by the
+/// contract's <see cref="Contract.AttachUri"/> and read back by its parser, the code <c>ptvsd</c> reads it with, so the
+/// build never prints a URI the client refuses. A site URL with a path is refused: the proxy is the site's front door
+/// and answers at the root only.
 /// </summary>
 public sealed class ResolveAttachUri : Task
 {
@@ -18,7 +22,7 @@ public sealed class ResolveAttachUri : Task
     [Required]
     public string Secret { get; set; } = "";
 
-    /// <summary><c>PtvsdSiteUrl</c>: http(s)://host[:port][/app]; http gives ws://, https gives wss://.</summary>
+    /// <summary><c>PtvsdSiteUrl</c>: http(s)://host[:port]; http gives ws://, https gives wss://.</summary>
     public string? SiteUrl { get; set; }
 
     /// <summary><c>PtvsdSiteName</c>.</summary>
@@ -47,6 +51,12 @@ public sealed class ResolveAttachUri : Task
                 Log.BadSiteUrl(SiteUrl!);
                 return false;
             }
+
+            if (site.AbsolutePath != "/")
+            {
+                Log.PathBase(SiteUrl!.Trim(), site.AbsolutePath);
+                return false;
+            }
         }
         else if (!string.IsNullOrWhiteSpace(SiteName))
         {
@@ -65,25 +75,20 @@ public sealed class ResolveAttachUri : Task
                 ?? FromSiteName(ToHostLabel(ProjectName))!;
         }
 
-        AttachUri = Compose(site, Secret);
+        var attachUri = Compose(site, Secret);
+        if (!AttachUriParser.TryParse(attachUri, out _, out var problem))
+        {
+            Log.BadSiteUrl(SiteUrl ?? SiteName ?? ProfileSiteUrl ?? ProfileSiteName ?? ProjectName, problem);
+            return false;
+        }
+
+        AttachUri = attachUri;
         return true;
     }
 
-    /// <summary>The attach URI on <paramref name="site"/>: same host, port and path base, WebSocket scheme, /ptvsd.</summary>
-    internal static string Compose(Uri site, string secret)
-    {
-        var scheme = site.Scheme is "http" or "ws" ? "ws" : "wss";
-        var builder = new UriBuilder(site)
-        {
-            Scheme = scheme,
-            Port = site.IsDefaultPort ? -1 : site.Port,
-            UserName = Uri.EscapeDataString(secret),
-            Path = site.AbsolutePath.TrimEnd('/') + "/ptvsd",
-            Query = "",
-            Fragment = "",
-        };
-        return builder.Uri.AbsoluteUri;
-    }
+    /// <summary>The attach URI on <paramref name="site"/>: its host and port (never a path: a profile's launch URL may name a page), the WebSocket scheme.</summary>
+    internal static string Compose(Uri site, string secret) =>
+        new AttachUri(site.Scheme is "https" or "wss", site.Host, site.IsDefaultPort ? null : site.Port, secret).ToStringWithSecret();
 
     private static Uri? ParseSiteUrl(string value) =>
         Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -29,8 +30,23 @@ public sealed class WritePublishTransform : Task
     [Required]
     public string OutputFile { get; set; } = "";
 
+    /// <summary><c>PtvsdMaxDebugSessions</c>: the proxy's session cap, published as an app setting; empty leaves the proxy's default.</summary>
+    public string? MaxDebugSessions { get; set; }
+
     public override bool Execute()
     {
+        int? maxDebugSessions = null;
+        if (!string.IsNullOrWhiteSpace(MaxDebugSessions))
+        {
+            if (!int.TryParse(MaxDebugSessions!.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var cap) || cap is < 1 or > ProxyContract.MaxDebugSessionsLimit)
+            {
+                Log.BadMaxDebugSessions(MaxDebugSessions!.Trim());
+                return false;
+            }
+
+            maxDebugSessions = cap;
+        }
+
         XDocument document;
         try
         {
@@ -42,11 +58,11 @@ public sealed class WritePublishTransform : Task
             return false;
         }
 
-        AtomicFile.WriteAllText(OutputFile, Render(document));
+        AtomicFile.WriteAllText(OutputFile, Render(document, maxDebugSessions));
         return true;
     }
 
-    internal static string Render(XDocument transform)
+    internal static string Render(XDocument transform, int? maxDebugSessions = null)
     {
         var root = transform.Root!;
 
@@ -61,11 +77,11 @@ public sealed class WritePublishTransform : Task
                 verifiers[secret] = verifier = SecretVerifier.Create(secret);
             }
 
-            setting.SetAttributeValue("key", SecretVerifier.VerifierSetting);
+            setting.SetAttributeValue("key", SiteSettings.SecretVerifier);
             setting.SetAttributeValue("value", verifier);
-            if ((string?)setting.Attribute(Xdt + "Locator") is { } locator && locator.Contains(SecretVerifier.SecretSetting))
+            if ((string?)setting.Attribute(Xdt + "Locator") is { } locator && locator.Contains(SiteSettings.Secret))
             {
-                setting.SetAttributeValue(Xdt + "Locator", locator.Replace(SecretVerifier.SecretSetting, SecretVerifier.VerifierSetting));
+                setting.SetAttributeValue(Xdt + "Locator", locator.Replace(SiteSettings.Secret, SiteSettings.SecretVerifier));
             }
         }
 
@@ -77,6 +93,14 @@ public sealed class WritePublishTransform : Task
                 PlainSecret("InsertIfMissing"),
                 PlainSecret("RemoveAll")));
 
+        // 3. The project's session cap, for the proxy to read on either host (an app setting on the site still wins).
+        if (maxDebugSessions is { } cap)
+        {
+            root.Add(new XElement("appSettings",
+                Setting(SiteSettings.MaxDebugSessions, cap.ToString(CultureInfo.InvariantCulture), "InsertIfMissing"),
+                Setting(SiteSettings.MaxDebugSessions, cap.ToString(CultureInfo.InvariantCulture), "SetAttributes(value)")));
+        }
+
         var text = new StringBuilder();
         var settings = new XmlWriterSettings { OmitXmlDeclaration = transform.Declaration is null, Encoding = new UTF8Encoding(false) };
         using (var writer = XmlWriter.Create(new Utf8StringWriter(text), settings))
@@ -87,11 +111,18 @@ public sealed class WritePublishTransform : Task
         return text.ToString();
     }
 
-    private static bool IsSecretSetting(XElement add) => (string?)add.Attribute("key") == SecretVerifier.SecretSetting;
+    private static bool IsSecretSetting(XElement add) => (string?)add.Attribute("key") == SiteSettings.Secret;
 
     private static XElement PlainSecret(string transform) =>
         new("add",
-            new XAttribute("key", SecretVerifier.SecretSetting),
+            new XAttribute("key", SiteSettings.Secret),
+            new XAttribute(Xdt + "Transform", transform),
+            new XAttribute(Xdt + "Locator", "Match(key)"));
+
+    private static XElement Setting(string key, string value, string transform) =>
+        new("add",
+            new XAttribute("key", key),
+            new XAttribute("value", value),
             new XAttribute(Xdt + "Transform", transform),
             new XAttribute(Xdt + "Locator", "Match(key)"));
 }

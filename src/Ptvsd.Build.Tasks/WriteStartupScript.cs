@@ -1,6 +1,7 @@
 using System.IO;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Build.Tasks;
 
@@ -28,6 +29,9 @@ public sealed class WriteStartupScript : Task
 
     /// <summary>The folder whose files say which app this is when nothing names the command.</summary>
     public string? ProjectDirectory { get; set; }
+
+    /// <summary><c>PtvsdMaxDebugSessions</c> (checked by WritePublishTransform); empty leaves the proxy's default.</summary>
+    public string? MaxDebugSessions { get; set; }
 
     /// <summary>The port when the host sets no <c>PORT</c> (App Service Linux expects 8000).</summary>
     public int DefaultPort { get; set; } = 8000;
@@ -60,6 +64,7 @@ public sealed class WriteStartupScript : Task
             "# The proxy is a self-contained executable: no .NET needed on the host. Deployment by zip drops the\n" +
             "# executable bit, so put it back.\n" +
             $"[ -x {ProxyLaunch.LinuxExecutable} ] || chmod +x {ProxyLaunch.LinuxExecutable} || exit 1\n" +
+            SessionCapLine() +
             $"exec {ProxyLaunch.LinuxExecutable} --urls \"${{PTVSD_URLS:-http://0.0.0.0:${{PORT:-{DefaultPort}}}}}\" -- {appCommand}\n";
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
@@ -92,6 +97,13 @@ public sealed class WriteStartupScript : Task
 
         return new DetectedApp(detected.Command, detected.Reason + ", as App Service's own start-up would run it");
     }
+
+    // The project's cap as a default: the site's own app setting of the same name still wins.
+    private string SessionCapLine() =>
+        string.IsNullOrWhiteSpace(MaxDebugSessions)
+            ? ""
+            : $"# The project's PtvsdMaxDebugSessions; an app setting {SiteSettings.MaxDebugSessions} on the site overrides it.\n" +
+              $"export {SiteSettings.MaxDebugSessions}=\"${{{SiteSettings.MaxDebugSessions}:-{MaxDebugSessions!.Trim()}}}\"\n";
 
     // Through sh, because deployment by zip does not keep the executable bit.
     private static string StartupCommandFor(string folder) => $"sh {folder}/startup.sh";

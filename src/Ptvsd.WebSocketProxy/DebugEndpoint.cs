@@ -1,6 +1,7 @@
 using System.Net.Mime;
 using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Net.Http.Headers;
+using Ptvsd.Contract;
 using Ptvsd.WebSocketProxy.Authentication;
 using Ptvsd.WebSocketProxy.Configuration;
 using Ptvsd.WebSocketProxy.Relay;
@@ -18,7 +19,7 @@ public sealed partial class DebugEndpoint(
     IHostApplicationLifetime lifetime,
     ILogger<DebugEndpoint> logger)
 {
-    public const string Path = "/ptvsd";
+    public const string Path = ProxyContract.DebugPath;
 
     public Task HandleAsync(HttpContext context)
     {
@@ -83,7 +84,8 @@ public sealed partial class DebugEndpoint(
         {
             Log.SessionRefused(logger, context.Connection.RemoteIpAddress?.ToString(), sessions.Maximum);
             await ProxyAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                $"too many debug sessions: all {sessions.Maximum} are in use; close one and retry (the limit is the proxy's --max-sessions)");
+                $"too many debug sessions: all {sessions.Maximum} the proxy allows are in use (each gunicorn worker and its master, and each attached client, is one). " +
+                $"Raise the cap with the {SiteSettings.MaxDebugSessions} app setting or the project's PtvsdMaxDebugSessions property and republish, or detach a debugger.");
             return;
         }
 

@@ -13,12 +13,6 @@ namespace Ptvsd.Contract;
 /// </summary>
 internal static class SecretVerifier
 {
-    /// <summary>The plain secret: kept in web.debug.config beside the project, or given to the proxy by the host.</summary>
-    public const string SecretSetting = "WSGI_PTVSD_SECRET";
-
-    /// <summary>The verifier a Debug publish writes into the published web.config instead of the secret.</summary>
-    public const string VerifierSetting = "WSGI_PTVSD_SECRET_VERIFIER";
-
     private const string Scheme = "sha256";
     private const int SaltBytes = 16;
     private const int DigestBytes = 32;
@@ -42,13 +36,13 @@ internal static class SecretVerifier
         var parts = value.Trim().Split(':');
         if (parts.Length != 3 || !string.Equals(parts[0], Scheme, StringComparison.OrdinalIgnoreCase))
         {
-            problem = $"{VerifierSetting} is not of the form {Scheme}:SALT:DIGEST; publish with -c Debug again to get a new one";
+            problem = $"{SiteSettings.SecretVerifier} is not of the form {Scheme}:SALT:DIGEST; publish with -c Debug again to get a new one";
             return false;
         }
 
         if (!TryFromHex(parts[1], out salt) || salt.Length == 0 || !TryFromHex(parts[2], out digest) || digest.Length != DigestBytes)
         {
-            problem = $"{VerifierSetting} holds a salt or digest that is not hexadecimal SHA-256; publish with -c Debug again to get a new one";
+            problem = $"{SiteSettings.SecretVerifier} holds a salt or digest that is not hexadecimal SHA-256; publish with -c Debug again to get a new one";
             return false;
         }
 

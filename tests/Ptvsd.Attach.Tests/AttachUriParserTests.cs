@@ -1,4 +1,5 @@
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.Tests;
 
@@ -64,7 +65,7 @@ public sealed class AttachUriParserTests
     [MemberData(nameof(AcceptedForms))]
     public void Accepted_forms_give_the_endpoint_without_the_secret(string input, string webSocketUri, string shown, string statusUri)
     {
-        var uri = AttachUriParser.Parse(input);
+        var uri = AttachUriArgument.Parse(input);
 
         Assert.Equal(webSocketUri, uri.WebSocketUri.ToString());
         Assert.Equal(shown, uri.Display);
@@ -79,7 +80,7 @@ public sealed class AttachUriParserTests
     [InlineData("wss://ab%2Bcd%3Aef1234567890@example.com/ptvsd", "ab+cd:ef1234567890")]
     public void The_secret_is_sent_decoded_as_a_bearer_token_and_a_password_never(string input, string secret)
     {
-        var uri = AttachUriParser.Parse(input);
+        var uri = AttachUriArgument.Parse(input);
 
         Assert.Equal("Bearer " + secret, uri.Authorization);
         Assert.DoesNotContain("any-password", uri.Authorization);
@@ -89,7 +90,7 @@ public sealed class AttachUriParserTests
     [MemberData(nameof(BadUris))]
     public void Bad_uris_are_one_line_naming_what_is_wrong_and_the_accepted_forms_without_the_secret(string input, string problem)
     {
-        var error = Assert.Throws<UsageException>(() => AttachUriParser.Parse(input));
+        var error = Assert.Throws<UsageException>(() => AttachUriArgument.Parse(input));
 
         Assert.Equal($"the attach URI {problem}. Accepted forms: {AttachUriParser.AcceptedForms}", error.Message);
         Assert.DoesNotContain(Secret, error.Message);

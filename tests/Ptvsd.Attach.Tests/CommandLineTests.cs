@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 using Ptvsd.Testing;
 using Ptvsd.WebSocketProxy.Tests;
 
@@ -120,7 +121,10 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         var ct = TestTimeouts.Default();
         await using var attach = await AttachProcess.StartAsync(Uri, Secret, output, ct, "--insecure");
 
-        Assert.Contains(attach.Process.ErrorOutput, line => line.StartsWith("ptvsd: warning: --insecure: the site's TLS certificate is not checked", StringComparison.Ordinal));
+        // stderr is read apart from stdout, whose "listening" line StartAsync waited for: the warning may still be on its way.
+        await Poll.UntilAsync(
+            () => attach.Process.ErrorOutput.Any(line => line.StartsWith("ptvsd: warning: --insecure: the site's TLS certificate is not checked", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), ct, "the --insecure warning on stderr");
     }
 
     [Fact]
@@ -129,7 +133,9 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         var ct = TestTimeouts.Default();
         await using var attach = await AttachProcess.StartAsync(Uri, Secret, output, ct, "--bind", "0.0.0.0");
 
-        Assert.Contains(attach.Process.ErrorOutput, line => line.Contains("anyone who can reach this machine on that port can attach a debugger", StringComparison.Ordinal));
+        await Poll.UntilAsync(
+            () => attach.Process.ErrorOutput.Any(line => line.Contains("anyone who can reach this machine on that port can attach a debugger", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), ct, "the exposure warning on stderr");
         Assert.Contains(attach.Output, line => line.Contains($"\"host\": \"127.0.0.1\"", StringComparison.Ordinal));
     }
 }

@@ -19,7 +19,7 @@ public sealed class ProjectAttachFileTests : IDisposable
         var uri = ProjectAttachFile.Read(_project);
 
         Assert.Equal("wss://***@mysite.azurewebsites.net/ptvsd", uri.Display);
-        Assert.Equal(AttachUriParser.Parse($"wss://{Secret}@mysite.azurewebsites.net/ptvsd").Authorization, uri.Authorization);
+        Assert.Equal(AttachUriArgument.Parse($"wss://{Secret}@mysite.azurewebsites.net/ptvsd").Authorization, uri.Authorization);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Azure.Sdk.Tests;
 
@@ -193,6 +194,33 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_site_url_with_a_path_base_fails_the_publish_with_the_fix_and_publishes_nothing()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output);
+        var publishDir = Path.Combine(Directory.CreateTempSubdirectory("ptvsd-publish-").FullName, "out");
+
+        var publish = await project.PublishToAsync(publishDir, "Debug", ct, "-p:PtvsdSiteUrl=https://example.com/app");
+
+        Assert.NotEqual(0, publish.ExitCode);
+        Assert.Contains("error PTVSD1108: PtvsdSiteUrl 'https://example.com/app' has the path '/app'", publish.Log);
+        Assert.False(Directory.Exists(publishDir) && Directory.EnumerateFileSystemEntries(publishDir).Any(), "nothing may be published");
+    }
+
+    [Fact]
+    public async Task The_session_cap_set_in_the_project_reaches_the_published_web_config_and_startup_sh()
+    {
+        var ct = TestTimeouts.Default(300);
+        using var project = PythonWebProject.Create(feed, output, body: "<PropertyGroup><PtvsdMaxDebugSessions>300</PtvsdMaxDebugSessions></PropertyGroup>");
+
+        var publish = await project.PublishAsync("Debug", ct);
+
+        publish.AssertSucceeded();
+        Assert.Equal(["300"], PublishResult.Settings(publish.PathOf("web.config"), SiteSettings.MaxDebugSessions));
+        Assert.Contains("export PTVSD_MAX_SESSIONS=\"${PTVSD_MAX_SESSIONS:-300}\"\n", File.ReadAllText(publish.PathOf("ptvsd/startup.sh")));
+    }
+
+    [Fact]
     public async Task A_user_owned_transform_that_no_longer_starts_the_proxy_ships_no_proxy_and_says_so()
     {
         var ct = TestTimeouts.Default(300);
@@ -239,7 +267,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
     [InlineData("-p:PtvsdSiteName=contoso-debug", "wss://{0}@contoso-debug.azurewebsites.net/ptvsd")]
     [InlineData("-p:PtvsdSiteUrl=http://127.0.0.1:8080/", "ws://{0}@127.0.0.1:8080/ptvsd")]
     [InlineData("-p:PublishSiteName=from-profile", "wss://{0}@from-profile.azurewebsites.net/ptvsd")]
-    [InlineData("-p:SiteUrlToLaunchAfterPublish=https://www.contoso.com/app", "wss://{0}@www.contoso.com/app/ptvsd")]
+    [InlineData("-p:SiteUrlToLaunchAfterPublish=https://www.contoso.com/app/index.html", "wss://{0}@www.contoso.com/ptvsd")]
     public async Task The_attach_uri_names_the_site_that_was_asked_for(string property, string expectedFormat)
     {
         var ct = TestTimeouts.Default(300);

@@ -139,11 +139,11 @@ internal sealed partial record PublishResult(int ExitCode, string Log, string Pu
     public void AssertCarriesVerifierOf(string secret)
     {
         var webConfig = PathOf("web.config");
-        var verifier = Assert.Single(Settings(webConfig, SecretVerifier.VerifierSetting));
+        var verifier = Assert.Single(Settings(webConfig, SiteSettings.SecretVerifier));
         Assert.True(
             SecretVerifier.TryParse(verifier, out var salt, out var digest, out var problem) && SecretVerifier.Digest(salt, secret).AsSpan().SequenceEqual(digest),
-            $"the published {SecretVerifier.VerifierSetting} does not verify the attach URI's secret: {problem ?? "digest differs"}");
-        Assert.Empty(Settings(webConfig, SecretVerifier.SecretSetting));
+            $"the published {SiteSettings.SecretVerifier} does not verify the attach URI's secret: {problem ?? "digest differs"}");
+        Assert.Empty(Settings(webConfig, SiteSettings.Secret));
         AssertNoPublishedFileHolds(secret);
     }
 
@@ -159,7 +159,7 @@ internal sealed partial record PublishResult(int ExitCode, string Log, string Pu
     }
 
     /// <summary>The values of the <paramref name="key"/> app settings in <paramref name="webConfig"/>.</summary>
-    public static IReadOnlyList<string> Settings(string webConfig, string key = SecretVerifier.SecretSetting) =>
+    public static IReadOnlyList<string> Settings(string webConfig, string key = SiteSettings.Secret) =>
         [.. XDocument.Load(webConfig).Descendants("add")
             .Where(add => (string?)add.Attribute("key") == key)
             .Select(add => (string?)add.Attribute("value") ?? "")];

@@ -19,7 +19,7 @@ internal sealed class BenchmarkBridge : IAsyncDisposable
 
     public BenchmarkBridge(BenchmarkProxy proxy)
     {
-        _site = new SiteClient(AttachUriParser.Parse(proxy.AttachUri), new SiteOptions());
+        _site = new SiteClient(AttachUriArgument.Parse(proxy.AttachUri), new SiteOptions());
         _bridge = AttachBridge.Listen(new IPEndPoint(IPAddress.Loopback, 0), _site, new BridgeReport(TextWriter.Null, _errors, TimeProvider.System));
         _running = _bridge.RunAsync(_stopping.Token);
     }

@@ -1,4 +1,5 @@
 using Ptvsd.Build.Tasks.Tests.Support;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Build.Tasks.Tests;
 
@@ -27,16 +28,52 @@ public sealed class ResolveAttachUriTests
     [InlineData("http://localhost:8080", "ws://{s}@localhost:8080/ptvsd")]
     [InlineData("https://debug.example.com:8443/", "wss://{s}@debug.example.com:8443/ptvsd")]
     [InlineData("https://example.com:443", "wss://{s}@example.com/ptvsd")]
-    [InlineData("https://example.com/app", "wss://{s}@example.com/app/ptvsd")]
-    [InlineData("https://example.com/app/?page=1#top", "wss://{s}@example.com/app/ptvsd")]
+    [InlineData("https://example.com/?page=1#top", "wss://{s}@example.com/ptvsd")]
     [InlineData("http://127.0.0.1:5000", "ws://{s}@127.0.0.1:5000/ptvsd")]
     [InlineData("wss://example.com", "wss://{s}@example.com/ptvsd")]
-    [InlineData("https://example.com/my%20app", "wss://{s}@example.com/my%20app/ptvsd")]
     [InlineData("http://[::1]:8080", "ws://{s}@[::1]:8080/ptvsd")]
     [InlineData("HTTPS://Example.COM", "wss://{s}@example.com/ptvsd")]
-    public void A_site_url_keeps_its_host_port_and_path_base_with_the_websocket_scheme(string siteUrl, string expected)
+    public void A_site_url_keeps_its_host_and_port_with_the_websocket_scheme_and_the_client_reads_it_back(string siteUrl, string expected)
     {
-        Assert.Equal(WithSecret(expected), Resolve(siteUrl: siteUrl).Task.AttachUri);
+        var attachUri = Resolve(siteUrl: siteUrl).Task.AttachUri;
+
+        Assert.Equal(WithSecret(expected), attachUri);
+        Assert.True(AttachUriParser.TryParse(attachUri, out var parsed, out var problem), problem);
+        Assert.Equal("Bearer " + Secret, parsed.Authorization);
+        Assert.Equal(expected.Replace("{s}@", ""), parsed.WebSocketUri.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("https://example.com/app", "/app")]
+    [InlineData("https://example.com/app/?page=1#top", "/app/")]
+    [InlineData("https://example.com/my%20app", "/my%20app")]
+    public void A_site_url_with_a_path_base_is_refused_because_the_proxy_answers_at_the_root_only(string siteUrl, string path)
+    {
+        var run = Resolve(siteUrl: siteUrl);
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Log.Errors);
+        Assert.Equal("PTVSD1108", error.Code);
+        Assert.Contains($"has the path '{path}'", error.Message);
+        Assert.Equal("", run.Task.AttachUri);
+    }
+
+    [Fact]
+    public void A_publish_profile_s_launch_url_gives_only_its_host_since_its_path_names_a_page()
+    {
+        Assert.Equal(WithSecret("wss://{s}@myapp.azurewebsites.net/ptvsd"), Resolve(profileSiteUrl: "https://myapp.azurewebsites.net/index.html").Task.AttachUri);
+    }
+
+    [Fact]
+    public void A_secret_with_characters_a_uri_reserves_is_escaped_and_read_back_whole()
+    {
+        const string secret = "my own/secret:with@signs+more";
+        var run = FakeBuildEngine.Run(new ResolveAttachUri { Secret = secret, SiteUrl = "https://example.com", ProjectName = "p" });
+
+        Assert.True(run.Succeeded);
+        Assert.Equal("wss://my%20own%2Fsecret%3Awith%40signs%2Bmore@example.com/ptvsd", run.Task.AttachUri);
+        Assert.True(AttachUriParser.TryParse(run.Task.AttachUri, out var parsed, out _));
+        Assert.Equal("Bearer " + secret, parsed.Authorization);
     }
 
     [Theory]

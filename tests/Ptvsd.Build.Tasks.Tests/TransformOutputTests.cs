@@ -138,6 +138,47 @@ public sealed class TransformOutputTests
         Assert.False(TransformText.Verifies(TransformText.Verifiers(publish.OutputText).Single(), publish.Secret + "x"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(Sample)]
+    public void The_project_s_session_cap_is_published_as_the_proxy_s_app_setting_once_and_idempotently(string? shape)
+    {
+        using var publish = DebugPublish.Of(shape is null ? null : Shape(shape), maxDebugSessions: " 300 ");
+
+        Assert.Equal(["300"], TransformText.Settings(publish.OutputText, SiteSettings.MaxDebugSessions));
+        var (once, twice) = publish.ApplyAgain();
+        Assert.Equal(once, twice);
+    }
+
+    [Fact]
+    public void Without_a_session_cap_none_is_published_and_the_proxy_keeps_its_default()
+    {
+        using var publish = DebugPublish.Of(Shape(Sample));
+
+        Assert.Empty(TransformText.Settings(publish.OutputText, SiteSettings.MaxDebugSessions));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("many")]
+    [InlineData("10001")]
+    [InlineData("1e3")]
+    public void A_session_cap_that_is_no_count_fails_the_publish_with_the_fix(string value)
+    {
+        using var project = new ProjectFolder();
+        Assert.True(project.Prepare().Succeeded);
+        var output = project.File("web.publish-transform.config");
+
+        var run = FakeBuildEngine.Run(new WritePublishTransform { TransformFile = project.TransformFile, OutputFile = output, MaxDebugSessions = value });
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Log.Errors);
+        Assert.Equal("PTVSD1109", error.Code);
+        Assert.Contains($"PtvsdMaxDebugSessions '{value}' is not a whole number from 1 to 10000", error.Message);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void A_fastcgi_site_gets_the_secret_and_websockets_but_its_routing_is_untouched()
     {
@@ -208,10 +249,10 @@ public sealed class TransformOutputTests
     {
         ("httpPlatform", "processPath" or "arguments" or "requestTimeout") => true,
         ("webSocket", "enabled") => true,
-        ("add", "value") => (string?)element.Attribute("key") == SecretVerifier.VerifierSetting,
+        ("add", "value") => (string?)element.Attribute("key") == SiteSettings.SecretVerifier,
         _ => false,
     };
 
     private static bool IsPlainSecret(XElement element) =>
-        element.Name.LocalName == "add" && (string?)element.Attribute("key") == SecretVerifier.SecretSetting;
+        element.Name.LocalName == "add" && (string?)element.Attribute("key") == SiteSettings.Secret;
 }

@@ -28,6 +28,19 @@ public sealed class WriteStartupScriptTests : IDisposable
     }
 
     [Fact]
+    public void The_project_s_session_cap_is_the_proxy_s_default_in_the_environment_which_an_app_setting_overrides()
+    {
+        var file = _project.File("startup.sh");
+        Assert.True(FakeBuildEngine.Run(new WriteStartupScript { File = file, AppCommand = "python app.py", AppCommandOrigin = "web.config", MaxDebugSessions = "300" }).Succeeded);
+        var script = File.ReadAllText(file);
+
+        var line = Assert.Single(script.Split('\n'), l => l.StartsWith("export PTVSD_MAX_SESSIONS=", StringComparison.Ordinal));
+        Assert.Equal((0, "300\n"), Command.Run(_project.Path, "/bin/sh", "-c", $"unset PTVSD_MAX_SESSIONS; {line}; echo $PTVSD_MAX_SESSIONS"));
+        Assert.Equal((0, "7\n"), Command.Run(_project.Path, "/bin/sh", "-c", $"PTVSD_MAX_SESSIONS=7; {line}; echo $PTVSD_MAX_SESSIONS"));
+        Assert.DoesNotContain("PTVSD_MAX_SESSIONS", Write("python app.py", "").Script);
+    }
+
+    [Fact]
     public void The_shell_accepts_the_script()
     {
         var (run, _) = Write(@"D:\home\python311x64\python.exe app.py", "");

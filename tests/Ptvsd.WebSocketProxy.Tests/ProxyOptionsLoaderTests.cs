@@ -97,6 +97,28 @@ public sealed class ProxyOptionsLoaderTests : IDisposable
         Assert.Equal(2, options.MaxSessions);
     }
 
+    [Fact]
+    public void The_session_cap_comes_from_the_command_line_then_the_environment_then_web_config_then_the_default()
+    {
+        Assert.Equal(128, Load([]).MaxSessions);
+
+        File.WriteAllText(Path.Combine(_site, "web.config"), "<?xml version=\"1.0\"?><configuration><appSettings><add key=\"PTVSD_MAX_SESSIONS\" value=\"300\" /></appSettings></configuration>");
+        Assert.Equal(300, Load([]).MaxSessions);
+        Assert.Equal(40, Load([], ("PTVSD_MAX_SESSIONS", " 40 ")).MaxSessions);
+        Assert.Equal(2, Load(["--max-sessions", "2"], ("PTVSD_MAX_SESSIONS", "40")).MaxSessions);
+    }
+
+    [Theory]
+    [InlineData("0", "PTVSD_MAX_SESSIONS '0' is not a positive whole number")]
+    [InlineData("lots", "PTVSD_MAX_SESSIONS 'lots' is not a positive whole number")]
+    [InlineData("100000", "PTVSD_MAX_SESSIONS '100000' is more than 10,000 debug sessions; give a number such as 128")]
+    public void A_session_cap_setting_that_is_no_count_is_named_in_the_error(string value, string expected)
+    {
+        var error = Assert.Throws<ProxyConfigurationException>(() => Load([], ("PTVSD_MAX_SESSIONS", value)));
+
+        Assert.Equal(expected, error.Message);
+    }
+
     [Theory]
     [InlineData("WSGI_PTVSD_ADDRESS", "10.0.0.5:5678", "not a loopback address")]
     [InlineData("WSGI_PTVSD_ADDRESS", "0.0.0.0:5678", "not a loopback address")]

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.Bridge;
 

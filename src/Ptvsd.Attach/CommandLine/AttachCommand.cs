@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Ptvsd.Attach.Bridge;
 using Ptvsd.Attach.Site;
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.CommandLine;
 

@@ -1,6 +1,7 @@
 using Ptvsd.Attach.Probe;
 using Ptvsd.Attach.Site;
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.CommandLine;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Ptvsd.Attach.Site;
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.CommandLine;
 
@@ -19,7 +20,7 @@ internal static class SiteArguments
             (null, null) => throw args.Mistake($"give the attach URI ({AttachUriParser.AcceptedForms})"),
             ({ }, { }) => throw args.Mistake("give either an attach URI or --project, not both"),
             (null, { }) => ProjectAttachFile.Read(project),
-            _ => AttachUriParser.Parse(args.Positional),
+            _ => AttachUriArgument.Parse(args.Positional),
         };
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ptvsd.Attach.Site;
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.Probe;
 

@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.Site;
 
@@ -16,10 +17,10 @@ namespace Ptvsd.Attach.Site;
 internal sealed class SiteClient : IDisposable
 {
     /// <summary>How often an idle session pings the proxy, so front ends do not drop a session paused at a breakpoint.</summary>
-    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(ProxyContract.KeepAliveSeconds);
 
     /// <summary>A proxy that answers no ping for this long is taken for gone (the proxy uses the same rule for clients).</summary>
-    public static readonly TimeSpan KeepAliveTimeout = 3 * KeepAliveInterval;
+    public static readonly TimeSpan KeepAliveTimeout = ProxyContract.KeepAliveMissedPings * KeepAliveInterval;
 
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 

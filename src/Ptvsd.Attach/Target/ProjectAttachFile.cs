@@ -1,20 +1,18 @@
 using System.Text.Json;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.Target;
 
 /// <summary>
-/// The attach URI that the last Debug publish of a project wrote: <c>&lt;project dir&gt;/obj/ptvsd/attach.json</c>,
-/// <c>{"attachUri": "wss://SECRET@host/ptvsd"}</c> (other properties are ignored). Reading it saves copying a secret
-/// that changes on every publish.
+/// The attach URI that the last Debug publish of a project recorded in its attach-info file (<see cref="AttachInfoFile"/>,
+/// the contract's location and schema). Reading it saves copying a secret that changes on every publish.
 /// </summary>
 internal static class ProjectAttachFile
 {
-    public static readonly string RelativePath = Path.Combine("obj", "ptvsd", "attach.json");
-
     /// <summary>Reads the attach URI for <paramref name="projectPath"/>, a project directory or project file.</summary>
     public static AttachUri Read(string projectPath)
     {
-        var file = Path.Combine(ProjectDirectory(projectPath), RelativePath);
+        var file = AttachInfoFile.For(ProjectDirectory(projectPath));
         if (!File.Exists(file))
         {
             throw new UsageException($"no Debug publish found for {projectPath}: {file} does not exist; run `dotnet publish -c Debug` first");
@@ -25,7 +23,7 @@ internal static class ProjectAttachFile
         {
             using var document = JsonDocument.Parse(File.ReadAllText(file));
             attachUri = document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("attachUri", out var property)
+                && document.RootElement.TryGetProperty(AttachInfoFile.AttachUriProperty, out var property)
                 && property.ValueKind == JsonValueKind.String
                     ? property.GetString()
                     : null;
@@ -42,7 +40,7 @@ internal static class ProjectAttachFile
 
         if (attachUri is null)
         {
-            throw new UsageException($"{file} has no \"attachUri\" string; run `dotnet publish -c Debug` again to rewrite it");
+            throw new UsageException($"{file} has no \"{AttachInfoFile.AttachUriProperty}\" string; run `dotnet publish -c Debug` again to rewrite it");
         }
 
         return AttachUriParser.TryParse(attachUri, out var uri, out var problem)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ptvsd.Contract;
 using Ptvsd.WebSocketProxy.Configuration;
 
 namespace Ptvsd.WebSocketProxy.App;
@@ -9,7 +10,7 @@ namespace Ptvsd.WebSocketProxy.App;
 /// </summary>
 public static class AppLaunch
 {
-    public const string PortPlaceholder = "{port}";
+    public const string PortPlaceholder = ProxyContract.InternalPortPlaceholder;
 
     public static ProcessStartInfo Create(ProxyOptions options, int port, BootstrapReport report)
     {

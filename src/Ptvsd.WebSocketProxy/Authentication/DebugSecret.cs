@@ -13,7 +13,7 @@ namespace Ptvsd.WebSocketProxy.Authentication;
 public sealed class DebugSecret
 {
     /// <summary>A secret shorter than this is refused: the SDK generates 160 bits in 32 characters.</summary>
-    public const int MinimumLength = 16;
+    public const int MinimumLength = ProxyContract.MinimumSecretLength;
 
     private readonly byte[] _salt;
     private readonly byte[] _digest;
@@ -29,13 +29,13 @@ public sealed class DebugSecret
         secret = null;
         if (string.IsNullOrEmpty(value))
         {
-            problem = $"no {SecretVerifier.SecretSetting} is configured (publish with -c Debug, or set {SecretVerifier.SecretSetting} in the app settings)";
+            problem = $"no {SiteSettings.Secret} is configured (publish with -c Debug, or set {SiteSettings.Secret} in the app settings)";
             return false;
         }
 
         if (value.Length < MinimumLength)
         {
-            problem = $"{SecretVerifier.SecretSetting} is shorter than {MinimumLength} characters; republish with -c Debug to get a generated one";
+            problem = $"{SiteSettings.Secret} is shorter than {MinimumLength} characters; republish with -c Debug to get a generated one";
             return false;
         }
 
@@ -51,7 +51,7 @@ public sealed class DebugSecret
         secret = null;
         if (string.IsNullOrWhiteSpace(value))
         {
-            problem = $"{SecretVerifier.VerifierSetting} is empty; publish with -c Debug again";
+            problem = $"{SiteSettings.SecretVerifier} is empty; publish with -c Debug again";
             return false;
         }
 

@@ -1,3 +1,4 @@
+using Ptvsd.Contract;
 using Ptvsd.WebSocketProxy.Authentication;
 
 namespace Ptvsd.WebSocketProxy.Configuration;
@@ -23,13 +24,13 @@ public sealed class ProxyOptions
     /// <summary>An app that is already running, to forward to instead of starting one.</summary>
     public Uri? AppUrl { get; set; }
 
-    public int MaxSessions { get; set; } = 4;
+    public int MaxSessions { get; set; } = ProxyContract.DefaultMaxDebugSessions;
 
     /// <summary>How often the proxy pings an idle debug WebSocket, so front ends do not drop a paused session.</summary>
-    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(ProxyContract.KeepAliveSeconds);
 
     /// <summary>How long a ping may go unanswered before the client is taken for gone and its session closed.</summary>
-    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(45);
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(ProxyContract.KeepAliveMissedPings * ProxyContract.KeepAliveSeconds);
 
     /// <summary>How many failed authentications one client address may make per <see cref="AuthFailureWindow"/>.</summary>
     public int MaxAuthFailures { get; set; } = 10;

@@ -13,9 +13,10 @@ namespace Ptvsd.WebSocketProxy.Configuration;
 /// </summary>
 public static class ProxyOptionsLoader
 {
-    public const string SecretVariable = SecretVerifier.SecretSetting;
-    public const string SecretVerifierVariable = SecretVerifier.VerifierSetting;
-    public const string DebugServerVariable = "WSGI_PTVSD_ADDRESS";
+    public const string SecretVariable = SiteSettings.Secret;
+    public const string SecretVerifierVariable = SiteSettings.SecretVerifier;
+    public const string DebugServerVariable = SiteSettings.DebugServerAddress;
+    public const string MaxSessionsVariable = SiteSettings.MaxDebugSessions;
 
     public const string Usage = """
         Usage: dotnet ptvsd/Ptvsd.WebSocketProxy.dll [options] [-- app command ...]
@@ -29,7 +30,7 @@ public static class ProxyOptionsLoader
           --content-root DIR     The site root holding web.config and ptvsd/ (default: the folder above ptvsd/)
           --debug-server H:P     Where debugpy listens (default: WSGI_PTVSD_ADDRESS, else localhost:5678)
           --app-url URL          Forward to an app that is already running instead of starting one
-          --max-sessions N       Concurrent debug sessions allowed (default 4)
+          --max-sessions N       Concurrent debug sessions allowed (default: PTVSD_MAX_SESSIONS, else 128)
           --keep-alive SECONDS   Ping interval for idle debug sessions (default 15)
           -h, --help             Show this help
 
@@ -42,7 +43,7 @@ public static class ProxyOptionsLoader
     public static ProxyOptions Load(IReadOnlyList<string> args, IDictionary environment)
     {
         var options = new ProxyOptions();
-        string? urls = null, contentRoot = null, debugServer = null;
+        string? urls = null, contentRoot = null, debugServer = null, maxSessions = null;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -73,11 +74,12 @@ public static class ProxyOptionsLoader
                     options.AppUrl = ParseAppUrl(ValueOf(args, ref i));
                     break;
                 case "--max-sessions":
-                    options.MaxSessions = ParsePositive(arg, ValueOf(args, ref i));
+                    maxSessions = ValueOf(args, ref i);
+                    options.MaxSessions = ParseSessionCap(arg, maxSessions);
                     break;
                 case "--keep-alive":
                     options.KeepAliveInterval = TimeSpan.FromSeconds(ParsePositive(arg, ValueOf(args, ref i)));
-                    options.KeepAliveTimeout = 3 * options.KeepAliveInterval;
+                    options.KeepAliveTimeout = ProxyContract.KeepAliveMissedPings * options.KeepAliveInterval;
                     break;
                 default:
                     throw new ProxyConfigurationException($"unknown option '{arg}'; run with --help to see the options, and put the app command after '--'");
@@ -102,6 +104,12 @@ public static class ProxyOptionsLoader
         }
 
         options.DebugServer = address;
+
+        // The project's PtvsdMaxDebugSessions arrives in web.config (and startup.sh's environment); an app setting overrides it.
+        if (maxSessions is null && (Variable(environment, MaxSessionsVariable) ?? webConfig.GetValueOrDefault(MaxSessionsVariable)) is { Length: > 0 } cap)
+        {
+            options.MaxSessions = ParseSessionCap(MaxSessionsVariable, cap);
+        }
 
         if (ResolveSecret(environment, webConfig, out var secret, out var problem))
         {
@@ -197,6 +205,14 @@ public static class ProxyOptionsLoader
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
             : throw new ProxyConfigurationException($"{option} '{value}' is not a positive whole number");
+
+    private static int ParseSessionCap(string name, string value)
+    {
+        var cap = ParsePositive(name, value.Trim());
+        return cap <= ProxyContract.MaxDebugSessionsLimit
+            ? cap
+            : throw new ProxyConfigurationException($"{name} '{value.Trim()}' is more than {ProxyContract.MaxDebugSessionsLimit:N0} debug sessions; give a number such as {ProxyContract.DefaultMaxDebugSessions}");
+    }
 
     private static int ParsePort(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535

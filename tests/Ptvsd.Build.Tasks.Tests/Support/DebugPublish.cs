@@ -17,7 +17,7 @@ internal sealed class DebugPublish : IDisposable
 
     private readonly ProjectFolder _project = new();
 
-    private DebugPublish(string? webConfig)
+    private DebugPublish(string? webConfig, string? maxDebugSessions)
     {
         var source = webConfig is null
             ? _project.Write("web.empty.config", EmptyWebConfig)
@@ -31,6 +31,7 @@ internal sealed class DebugPublish : IDisposable
         {
             TransformFile = _project.TransformFile,
             OutputFile = _project.File(PublishTransformName),
+            MaxDebugSessions = maxDebugSessions,
         });
         Assert.True(write.Succeeded, string.Join(Environment.NewLine, write.Log.Errors));
         PublishTransform = _project.Read(PublishTransformName);
@@ -59,7 +60,7 @@ internal sealed class DebugPublish : IDisposable
     public string WebConfigFile => _project.WebConfigFile;
 
     /// <summary>Publishes <paramref name="webConfig"/>; null stands for a project without web.config.</summary>
-    public static DebugPublish Of(string? webConfig) => new(webConfig);
+    public static DebugPublish Of(string? webConfig, string? maxDebugSessions = null) => new(webConfig, maxDebugSessions);
 
     /// <summary>The published web.config's bytes, and those of the same transform applied to it once more.</summary>
     public (byte[] Once, byte[] Twice) ApplyAgain()

@@ -8,16 +8,16 @@ namespace Ptvsd.Build.Tasks.Tests.Support;
 internal static partial class TransformText
 {
     /// <summary>The values of every <c>WSGI_PTVSD_SECRET</c> app setting in <paramref name="configText"/>.</summary>
-    public static IReadOnlyList<string> Secrets(string configText) => Settings(configText, SecretVerifier.SecretSetting);
+    public static IReadOnlyList<string> Secrets(string configText) => Settings(configText, SiteSettings.Secret);
 
     /// <summary>The values of every <c>WSGI_PTVSD_SECRET_VERIFIER</c> app setting in <paramref name="configText"/>.</summary>
-    public static IReadOnlyList<string> Verifiers(string configText) => Settings(configText, SecretVerifier.VerifierSetting);
+    public static IReadOnlyList<string> Verifiers(string configText) => Settings(configText, SiteSettings.SecretVerifier);
 
     /// <summary>Whether <paramref name="verifier"/> is a well-formed verifier of <paramref name="secret"/>.</summary>
     public static bool Verifies(string verifier, string secret) =>
         SecretVerifier.TryParse(verifier, out var salt, out var digest, out _) && SecretVerifier.Digest(salt, secret).AsSpan().SequenceEqual(digest);
 
-    private static IReadOnlyList<string> Settings(string configText, string key) =>
+    public static IReadOnlyList<string> Settings(string configText, string key) =>
         XDocument.Parse(configText).Root!.Elements("appSettings").Elements("add")
             .Where(add => (string?)add.Attribute("key") == key)
             .Select(add => (string?)add.Attribute("value") ?? "")

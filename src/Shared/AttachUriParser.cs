@@ -1,14 +1,17 @@
+using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ptvsd.Attach.Target;
+namespace Ptvsd.Contract;
 
 /// <summary>
 /// Reads the attach URI a Debug publish prints, in the forms a user is likely to paste. Written by hand rather than
 /// on <see cref="Uri"/>: <see cref="Uri"/> accepts much that cannot work here (other schemes, paths, spaces) and,
-/// when it refuses, says neither what is wrong nor keeps the secret out of its message.
+/// when it refuses, says neither what is wrong nor keeps the secret out of its message. Linked into the SDK's tasks
+/// (netstandard2.0) too, which check with it that the URI they print is one the client takes.
 /// </summary>
 internal static class AttachUriParser
 {
@@ -18,12 +21,6 @@ internal static class AttachUriParser
     public const int MaxLength = 2048;
 
     private const string SchemeSeparator = "://";
-
-    /// <summary>Parses <paramref name="text"/>; a user mistake is a <see cref="UsageException"/> naming it and the accepted forms.</summary>
-    public static AttachUri Parse(string? text) =>
-        TryParse(text, out var uri, out var problem)
-            ? uri
-            : throw new UsageException($"the attach URI {problem}. Accepted forms: {AcceptedForms}");
 
     /// <summary>
     /// Parses <paramref name="text"/>; on failure <paramref name="problem"/> completes the sentence "the attach URI …"
@@ -45,7 +42,7 @@ internal static class AttachUriParser
     private static string? FindProblem(string? text, out Parts parts)
     {
         parts = default;
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null || string.IsNullOrWhiteSpace(text))
         {
             return "is empty";
         }
@@ -73,20 +70,20 @@ internal static class AttachUriParser
             return "does not start with wss:// or ws:// (is a '/' missing?)";
         }
 
-        var rest = schemeEnd < 0 ? text : text[(schemeEnd + SchemeSeparator.Length)..];
+        var rest = schemeEnd < 0 ? text : text.Substring(schemeEnd + SchemeSeparator.Length);
         var authorityEnd = rest.IndexOfAny(['/', '?', '#']);
-        var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
-        var tail = authorityEnd < 0 ? "" : rest[authorityEnd..];
+        var authority = authorityEnd < 0 ? rest : rest.Substring(0, authorityEnd);
+        var tail = authorityEnd < 0 ? "" : rest.Substring(authorityEnd);
         var at = authority.LastIndexOf('@');
-        var userInfo = at < 0 ? "" : authority[..at];
-        var hostPort = at < 0 ? authority : authority[(at + 1)..];
+        var userInfo = at < 0 ? "" : authority.Substring(0, at);
+        var hostPort = at < 0 ? authority : authority.Substring(at + 1);
 
         if (NonAscii(userInfo) is not null)
         {
             return "has a non-ASCII character in the secret (a typographic quote or dash from copy and paste?)";
         }
 
-        var outside = schemeEnd < 0 ? hostPort + tail : text[..schemeEnd] + hostPort + tail;
+        var outside = schemeEnd < 0 ? hostPort + tail : text.Substring(0, schemeEnd) + hostPort + tail;
         if (NonAscii(outside) is { } character)
         {
             return $"contains the non-ASCII character U+{(int)character:X4} (a typographic quote or dash from copy and paste?)";
@@ -95,7 +92,7 @@ internal static class AttachUriParser
         var secure = true;
         if (schemeEnd >= 0)
         {
-            var scheme = text[..schemeEnd];
+            var scheme = text.Substring(0, schemeEnd);
             if (scheme.Equals("ws", StringComparison.OrdinalIgnoreCase))
             {
                 secure = false;
@@ -114,8 +111,8 @@ internal static class AttachUriParser
         }
 
         var colon = userInfo.IndexOf(':');
-        var encodedSecret = colon < 0 ? userInfo : userInfo[..colon];
-        var encodedPassword = colon < 0 ? null : userInfo[(colon + 1)..];
+        var encodedSecret = colon < 0 ? userInfo : userInfo.Substring(0, colon);
+        var encodedPassword = colon < 0 ? null : userInfo.Substring(colon + 1);
         if (encodedSecret.Length == 0)
         {
             return "has an empty secret before '@'";
@@ -147,7 +144,7 @@ internal static class AttachUriParser
         port = null;
         host = hostPort;
         string? portText = null;
-        if (hostPort.StartsWith('['))
+        if (hostPort.StartsWith("[", StringComparison.Ordinal))
         {
             var close = hostPort.IndexOf(']');
             if (close < 0)
@@ -155,8 +152,8 @@ internal static class AttachUriParser
                 return "has an IPv6 address without its closing ']'";
             }
 
-            host = hostPort[..(close + 1)];
-            var after = hostPort[(close + 1)..];
+            host = hostPort.Substring(0, close + 1);
+            var after = hostPort.Substring(close + 1);
             if (after.Length > 0)
             {
                 if (after[0] != ':')
@@ -164,10 +161,10 @@ internal static class AttachUriParser
                     return "has text after the IPv6 address where only :port may follow";
                 }
 
-                portText = after[1..];
+                portText = after.Substring(1);
             }
 
-            if (!IPAddress.TryParse(host[1..^1], out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+            if (!IPAddress.TryParse(host.Substring(1, host.Length - 2), out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 return $"has '{Shorten(host)}', which is not an IPv6 address";
             }
@@ -177,8 +174,8 @@ internal static class AttachUriParser
             var colon = hostPort.IndexOf(':');
             if (colon >= 0)
             {
-                host = hostPort[..colon];
-                portText = hostPort[(colon + 1)..];
+                host = hostPort.Substring(0, colon);
+                portText = hostPort.Substring(colon + 1);
             }
 
             if (host.Length == 0)
@@ -252,7 +249,7 @@ internal static class AttachUriParser
 
                 i += 2;
             }
-            else if (!char.IsAsciiLetterOrDigit(c) && "-._~!$&'()*+,;=:".IndexOf(c) < 0)
+            else if (!IsAsciiLetterOrDigit(c) && "-._~!$&'()*+,;=:".IndexOf(c) < 0)
             {
                 return false;
             }
@@ -266,7 +263,7 @@ internal static class AttachUriParser
     {
         foreach (var c in text)
         {
-            if (!char.IsAscii(c))
+            if (c > '\u007f')
             {
                 return c;
             }
@@ -280,14 +277,35 @@ internal static class AttachUriParser
     {
         var colon = text.IndexOf(':');
         var at = text.IndexOf('@');
-        return colon > 0 && (at < 0 || colon < at) && IsSchemeName(text[..colon]) && text[..colon].ToLowerInvariant() is "ws" or "wss" or "http" or "https";
+        return colon > 0 && (at < 0 || colon < at) && IsSchemeName(text.Substring(0, colon)) && text.Substring(0, colon).ToLowerInvariant() is "ws" or "wss" or "http" or "https";
     }
 
     private static bool IsSchemeName(string scheme) =>
-        scheme.Length is > 0 and <= 16 && char.IsAsciiLetter(scheme[0]) && scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
+        scheme.Length is > 0 and <= 16 && IsAsciiLetter(scheme[0]) && scheme.All(c => IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
+
+    private static bool IsAsciiLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
+
+    private static bool IsAsciiLetterOrDigit(char c) => IsAsciiLetter(c) || c is >= '0' and <= '9';
 
     /// <summary>Quotes at most a line's worth of what the user wrote (never from the secret).</summary>
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
+    private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
 
-    private readonly record struct Parts(bool Secure, string Host, int? Port, string Secret);
+    private readonly struct Parts
+    {
+        public Parts(bool secure, string host, int? port, string secret)
+        {
+            Secure = secure;
+            Host = host;
+            Port = port;
+            Secret = secret;
+        }
+
+        public bool Secure { get; }
+
+        public string Host { get; }
+
+        public int? Port { get; }
+
+        public string Secret { get; }
+    }
 }

@@ -1,4 +1,6 @@
-namespace Ptvsd.Attach.Target;
+using System;
+
+namespace Ptvsd.Contract;
 
 /// <summary>
 /// Where a site's debug endpoint is and the secret that opens it, from <c>wss://SECRET@host/ptvsd</c>. The secret
@@ -7,14 +9,22 @@ namespace Ptvsd.Attach.Target;
 /// </summary>
 internal sealed class AttachUri
 {
-    public const string DebugPath = "/ptvsd";
+    public const string DebugPath = ProxyContract.DebugPath;
 
     private readonly string _secret;
 
     public AttachUri(bool secure, string host, int? port, string secret)
     {
-        ArgumentException.ThrowIfNullOrEmpty(host);
-        ArgumentException.ThrowIfNullOrEmpty(secret);
+        if (string.IsNullOrEmpty(host))
+        {
+            throw new ArgumentException("A host is required.", nameof(host));
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            throw new ArgumentException("A secret is required.", nameof(secret));
+        }
+
         IsSecure = secure;
         Host = host;
         Port = port ?? (secure ? 443 : 80);
@@ -51,6 +61,12 @@ internal sealed class AttachUri
     /// password in the URI is never sent; the proxy has no use for it.
     /// </summary>
     public string Authorization => "Bearer " + _secret;
+
+    /// <summary>
+    /// The whole URI, secret included, as a Debug publish prints it for the developer. The one member that writes the
+    /// secret into a URI: only the SDK calls it, and only for its own build log and attach-info file.
+    /// </summary>
+    public string ToStringWithSecret() => $"{(IsSecure ? "wss" : "ws")}://{Uri.EscapeDataString(_secret)}@{Authority}{DebugPath}";
 
     private string HttpScheme => IsSecure ? "https" : "http";
 

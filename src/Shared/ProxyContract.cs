@@ -1,0 +1,33 @@
+namespace Ptvsd.Contract;
+
+/// <summary>The values the SDK, the proxy and <c>ptvsd</c> must agree on besides setting names and the attach URI.</summary>
+internal static class ProxyContract
+{
+    /// <summary>The proxy's endpoint, always at the site's root: the debug WebSocket and its status page.</summary>
+    public const string DebugPath = "/ptvsd";
+
+    /// <summary>In an app command, the loopback port the proxy chose for the app; the SDK turns $PORT and the like into it.</summary>
+    public const string InternalPortPlaceholder = "{port}";
+
+    /// <summary>The proxy refuses shorter secrets; the SDK's are 32 characters.</summary>
+    public const int MinimumSecretLength = 16;
+
+    /// <summary>
+    /// Debug sessions the proxy relays at once unless told otherwise. Each gunicorn worker is a session of its own,
+    /// the master one more: App Service's multi-worker setting gives 2 × cores + 1 workers, 65 on a 32-core instance.
+    /// A session costs a socket and two 64 KiB buffers, so the cap is set well above that.
+    /// </summary>
+    public const int DefaultMaxDebugSessions = 128;
+
+    /// <summary>The most sessions a setting may ask for: beyond it a typo (an extra zero or two) rather than a plan.</summary>
+    public const int MaxDebugSessionsLimit = 10_000;
+
+    /// <summary>
+    /// How often each side pings an idle debug WebSocket, under every front end's idle timeout (App Service's is
+    /// 230 s), so a session paused at a breakpoint stays open.
+    /// </summary>
+    public const int KeepAliveSeconds = 15;
+
+    /// <summary>Unanswered pings after which the other side is taken for gone.</summary>
+    public const int KeepAliveMissedPings = 3;
+}
