@@ -1,4 +1,5 @@
 using Ptvsd.Attach.Target;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.Tests;
 
@@ -20,6 +21,26 @@ public sealed class ProjectAttachFileTests : IDisposable
 
         Assert.Equal("wss://***@mysite.azurewebsites.net/ptvsd", uri.Display);
         Assert.Equal(AttachUriArgument.Parse($"wss://{Secret}@mysite.azurewebsites.net/ptvsd").Authorization, uri.Authorization);
+    }
+
+    [Theory]
+    [InlineData("https://mysite.azurewebsites.net", "wss://***@mysite.azurewebsites.net/ptvsd")]
+    [InlineData("http://[::1]:8080", "ws://***@[::1]:8080/ptvsd")]
+    public void What_the_sdk_writes_with_the_contract_the_tool_reads_back_whole(string site, string display)
+    {
+        // The same linked contract sources the SDK's WriteAttachInfo and ResolveAttachUri run: a secret with
+        // characters a URI reserves must survive both the file and the URI.
+        const string secret = "a/b:c@d e+f%g\\h\"i";
+        var siteUri = new Uri(site);
+        var attachUri = new AttachUri(siteUri.Scheme == "https", siteUri.Host, siteUri.IsDefaultPort ? null : siteUri.Port, secret).ToStringWithSecret();
+        Directory.CreateDirectory(Path.GetDirectoryName(AttachInfoFile.For(_project))!);
+        File.WriteAllText(AttachInfoFile.For(_project), AttachInfoFile.Render(attachUri, "/home/site/publish/"));
+
+        var uri = ProjectAttachFile.Read(_project);
+
+        Assert.Equal(AttachFile, AttachInfoFile.For(_project));
+        Assert.Equal(display, uri.Display);
+        Assert.Equal("Bearer " + secret, uri.Authorization);
     }
 
     [Fact]
