@@ -86,6 +86,43 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task The_bootstrap_gives_TCP_NODELAY_to_pydevd_and_to_debugpys_adapter_but_not_to_the_apps_own_sockets()
+    {
+        var ct = TestTimeouts.Default(120);
+        var socketLog = Path.Combine(Directory.CreateTempSubdirectory("ptvsd-sockets-").FullName, "sockets.jsonl");
+        try
+        {
+            await using var proxy = await FlaskHelloSite.StartProxyAsync(output, ct, new Dictionary<string, string> { ["PTVSD_BOOTSTRAP_SOCKETS"] = socketLog });
+            string? requestSocketNoDelay = null;
+
+            var appProcessId = await FlaskHelloSite.BreakInHelloAsync(
+                async token => new DapClient(await proxy.ConnectAsync(token), output.WriteLine), proxy.BaseUri, "NoDelay", ct,
+                async (session, threadId) => requestSocketNoDelay = await session.EvaluateInTopFrameAsync(
+                    threadId, "request.environ['werkzeug.socket'].getsockopt(__import__('socket').IPPROTO_TCP, __import__('socket').TCP_NODELAY)", ct));
+
+            // What the bootstrap found on each socket once it had set the option, read back inside its own process.
+            var sockets = File.ReadAllLines(socketLog).Select(line => JsonNode.Parse(line)!).ToList();
+            output.WriteLine(string.Join('\n', sockets.Select(s => s.ToJsonString())));
+            Assert.All(sockets, s => Assert.NotEqual(0, (int)s["nodelay"]!));
+            var pydevd = Assert.Single(sockets, s => (string?)s["role"] == "pydevd");
+            Assert.Equal(appProcessId, (int)pydevd["pid"]!);
+            var adapter = sockets.Where(s => ((string?)s["role"])!.StartsWith("adapter-", StringComparison.Ordinal)).ToList();
+            // The adapter accepts pydevd's connection and the client's (through the proxy), and connects to the server's endpoint.
+            Assert.True(adapter.Count(s => (string?)s["role"] == "adapter-accepted") >= 2, "the adapter's accepted sockets");
+            Assert.Contains(adapter, s => (string?)s["role"] == "adapter-connected");
+            Assert.All(adapter, s => Assert.NotEqual(appProcessId, (int)s["pid"]!));
+            Assert.Single(adapter.Select(s => (int)s["pid"]!).Distinct());
+            // The app's own socket, the one serving the request held at the breakpoint, is as the app left it.
+            Assert.Equal("0", requestSocketNoDelay);
+            Assert.DoesNotContain(sockets, s => (int)s["pid"]! == appProcessId && (string?)s["role"] != "pydevd");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(socketLog)!, recursive: true);
+        }
+    }
+
     private Task<RunningProxy> StartFlaskHelloAsync(CancellationToken ct) => FlaskHelloSite.StartProxyAsync(output, ct);
 
     /// <summary>Attaches through the proxy, stops a request at the breakpoint, reads a local, continues, detaches.</summary>

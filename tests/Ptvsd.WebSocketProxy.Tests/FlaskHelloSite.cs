@@ -48,12 +48,13 @@ internal static class FlaskHelloSite
     /// it first, debugpy cannot listen (the bootstrap says so) while the listener table shows the other process's
     /// listener. Such a start is retried on a new port rather than tested against a stranger's socket.
     /// </remarks>
-    public static async Task<RunningProxy> StartProxyAsync(ITestOutputHelper output, CancellationToken ct)
+    /// <param name="appEnvironment">Variables to set for the app alone (through env(1), so the test process's stay as they are).</param>
+    public static async Task<RunningProxy> StartProxyAsync(ITestOutputHelper output, CancellationToken ct, IReadOnlyDictionary<string, string>? appEnvironment = null)
     {
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
-            var proxy = await StartProxyOnceAsync(output, ct);
+            var proxy = await StartProxyOnceAsync(output, appEnvironment, ct);
             var bootstrapError = await BootstrapErrorAsync(proxy, ct);
             if (bootstrapError is null)
             {
@@ -70,14 +71,16 @@ internal static class FlaskHelloSite
         }
     }
 
-    private static async Task<RunningProxy> StartProxyOnceAsync(ITestOutputHelper output, CancellationToken ct)
+    private static async Task<RunningProxy> StartProxyOnceAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string>? appEnvironment, CancellationToken ct)
     {
         var python = PythonEnvironment.Require();
         var debugPort = FreePort.Get();
         var proxy = await RunningProxy.StartAsync(output, options =>
         {
             options.ContentRoot = Folder;
-            options.AppCommand = [python.Path, "app.py"];
+            options.AppCommand = appEnvironment is null
+                ? [python.Path, "app.py"]
+                : ["/usr/bin/env", .. appEnvironment.Select(variable => $"{variable.Key}={variable.Value}"), python.Path, "app.py"];
             options.DebugServer = RunningProxy.Loopback(debugPort);
         });
 
@@ -111,7 +114,9 @@ internal static class FlaskHelloSite
     /// stops a request at the breakpoint, reads a local, continues, checks the response and detaches.
     /// </summary>
     /// <returns>The app's process id, evaluated at the breakpoint.</returns>
-    public static async Task<int> BreakInHelloAsync(Func<CancellationToken, Task<DapClient>> connect, Uri appBaseUri, string name, CancellationToken ct)
+    /// <param name="atBreakpoint">Runs while the request is held, with the stopped thread's id.</param>
+    public static async Task<int> BreakInHelloAsync(
+        Func<CancellationToken, Task<DapClient>> connect, Uri appBaseUri, string name, CancellationToken ct, Func<DebugSession, int, Task>? atBreakpoint = null)
     {
         await using var session = await DebugSession.ConnectAndAttachAsync(connect, [(AppPath, BreakpointLine(AppPath))], TimeSpan.FromSeconds(10), ct);
         Assert.True((bool?)session.Breakpoints.Single()["verified"]);
@@ -122,6 +127,11 @@ internal static class FlaskHelloSite
         Assert.False(request.IsCompleted, "the request should be held at the breakpoint");
         Assert.Equal($"'{name}'", await session.EvaluateInTopFrameAsync(threadId, "name", ct));
         var processId = int.Parse(await session.EvaluateInTopFrameAsync(threadId, "os.getpid()", ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (atBreakpoint is not null)
+        {
+            await atBreakpoint(session, threadId);
+        }
+
         await session.ContinueAsync(threadId, ct);
 
         Assert.Equal($"Hello, {name}!", await request);

@@ -6,6 +6,11 @@ app's code runs. It reads:
 
   WSGI_PTVSD_ADDRESS      host:port for debugpy (default localhost:5678); loopback only.
   PTVSD_BOOTSTRAP_REPORT  optional path; a JSON status file is written there.
+  PTVSD_BOOTSTRAP_NODELAY which debugger sockets get TCP_NODELAY: "all" (the default: pydevd's
+                          and debugpy's adapter's), "pydevd" (pydevd's only) or "off"; the
+                          last two exist to measure the difference.
+  PTVSD_BOOTSTRAP_SOCKETS optional path; one JSON line per socket given TCP_NODELAY is
+                          appended there, with getsockopt's answer (a diagnostic).
 
 and sets PTVSD_BOOTSTRAP_PID so that Python child processes, which inherit PYTHONPATH
 and import this module again, leave debugging alone.
@@ -24,6 +29,8 @@ _DEFAULT_ADDRESS = "localhost:5678"
 # itself a Python process; Flask's reloader child; anything run with subprocess) see it
 # and must not try to own the same port. debugpy attaches to those children on its own.
 _OWNER_VARIABLE = "PTVSD_BOOTSTRAP_PID"
+_NODELAY_VARIABLE = "PTVSD_BOOTSTRAP_NODELAY"
+_SOCKETS_VARIABLE = "PTVSD_BOOTSTRAP_SOCKETS"
 _shadowed = None  # The sitecustomize module ours hides, once it has run.
 
 
@@ -89,6 +96,74 @@ def _is_loopback(host):
         return False  # Any other name could resolve to a routable interface.
 
 
+def _nodelay_mode():
+    mode = (os.environ.get(_NODELAY_VARIABLE) or "all").strip().lower()
+    return mode if mode in ("all", "pydevd", "off") else "all"
+
+
+def _set_nodelay(sock, role):
+    """TCP_NODELAY on a TCP socket; with PTVSD_BOOTSTRAP_SOCKETS set, record what the socket now says."""
+    import socket
+
+    try:
+        if sock.family not in (socket.AF_INET, getattr(socket, "AF_INET6", None)) or sock.type != socket.SOCK_STREAM:
+            return
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except Exception:
+        return  # Closed already, or not ours to change: the debugger works as it would without us.
+    path = os.environ.get(_SOCKETS_VARIABLE)
+    if path:
+        try:
+            import json
+
+            line = json.dumps({"pid": os.getpid(), "role": role,
+                               "nodelay": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)})
+            with open(path, "a") as f:
+                f.write(line + "\n")
+        except Exception as exc:
+            _say("cannot record socket in %s: %s" % (path, exc))
+
+
+def _is_debugpy_adapter():
+    """True in the adapter process debugpy.listen() spawns: python <...>/debugpy/adapter --for-server ..."""
+    argv = getattr(sys, "argv", None) or []  # Set before sitecustomize runs from Python 3.8 on.
+    if "--for-server" not in argv:
+        return False
+    if argv[:2] == ["-m", "debugpy.adapter"]:
+        return True
+    program = os.path.normcase(os.path.normpath(argv[0]))
+    return program.endswith(os.path.normcase(os.path.join("debugpy", "adapter")))
+
+
+def _install_adapter_nodelay():
+    """TCP_NODELAY on every TCP socket debugpy's adapter accepts or connects.
+
+    The adapter writes to the client's connection and to pydevd's as pydevd does, a
+    message in pieces, and without TCP_NODELAY a reply that follows an unacknowledged
+    write waits for the peer's delayed ACK (~40 ms). This process is the adapter and
+    nothing else, so every socket in it is a debugger socket: the app's are untouched.
+    """
+    import socket
+
+    original_accept = socket.socket.accept
+    original_connect = socket.socket.connect
+    if getattr(original_accept, "_ptvsd_nodelay", False):
+        return
+
+    def accept(self):
+        connection, address = original_accept(self)
+        _set_nodelay(connection, "adapter-accepted")
+        return connection, address
+
+    def connect(self, address):
+        original_connect(self, address)
+        _set_nodelay(self, "adapter-connected")
+
+    accept._ptvsd_nodelay = True
+    socket.socket.accept = accept
+    socket.socket.connect = connect
+
+
 def _install_nodelay_hook(pydevd):
     """Turn on TCP_NODELAY on every socket pydevd uses to talk to debugpy's adapter.
 
@@ -99,7 +174,6 @@ def _install_nodelay_hook(pydevd):
     so wrapping it covers them all without copying pydevd's connect logic.
     """
     import functools
-    import socket
 
     original = pydevd.PyDB.initialize_network
     if getattr(original, "_ptvsd_nodelay", False):
@@ -107,10 +181,7 @@ def _install_nodelay_hook(pydevd):
 
     @functools.wraps(original)
     def initialize_network(self, sock, *args, **kwargs):
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except Exception:
-            pass  # Not TCP or already closed: pydevd behaves exactly as it would without us.
+        _set_nodelay(sock, "pydevd")
         return original(self, sock, *args, **kwargs)
 
     initialize_network._ptvsd_nodelay = True
@@ -176,7 +247,8 @@ def _start_debugging():
     report["debugpy"] = getattr(debugpy, "__version__", None)
 
     try:
-        _install_nodelay_hook(api.pydevd)
+        if _nodelay_mode() != "off":
+            _install_nodelay_hook(api.pydevd)
     except Exception as exc:
         _say("TCP_NODELAY hook not installed (%s: %s); debugging works, just slower"
              % (type(exc).__name__, exc))
@@ -203,7 +275,15 @@ def _main():
         _say("cannot look for another sitecustomize: %s" % exc)
 
     if os.environ.get(_OWNER_VARIABLE):
-        return  # A parent already made the decision for this process tree.
+        # A parent already made the decision for this process tree; if this is the adapter
+        # it started, its sockets are the debugger's.
+        if _nodelay_mode() == "all" and _is_debugpy_adapter():
+            try:
+                _install_adapter_nodelay()
+            except Exception as exc:
+                _say("TCP_NODELAY not set in debugpy's adapter (%s: %s); debugging works, just slower"
+                     % (type(exc).__name__, exc))
+        return
     # Before listen: debugpy's adapter is a child Python that imports this module too.
     os.environ[_OWNER_VARIABLE] = str(os.getpid())
 
