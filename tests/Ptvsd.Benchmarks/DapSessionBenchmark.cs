@@ -58,15 +58,17 @@ internal static class DapSessionBenchmark
     }
 
     /// <summary>
-    /// Through the proxy: it starts the app with the bootstrap (debugpy listening, TCP_NODELAY on pydevd's
-    /// socket), the client speaks DAP over the authenticated WebSocket, and the GET goes through the proxy.
+    /// Through the proxy: it starts the app with the bootstrap (debugpy listening, TCP_NODELAY on the sockets that
+    /// <paramref name="noDelay"/> names: <c>all</c>, the product's default, or <c>pydevd</c> for pydevd's alone, as
+    /// before the adapter's got it), the client speaks DAP over the authenticated WebSocket, and the GET goes through
+    /// the proxy.
     /// </summary>
-    public static async Task<DapSessionResult> ThroughProxyAsync(PythonEnvironment python, ProxyWarnings warnings, CancellationToken cancellationToken)
+    public static async Task<DapSessionResult> ThroughProxyAsync(PythonEnvironment python, ProxyWarnings warnings, string noDelay, CancellationToken cancellationToken)
     {
         using var appOutput = new ConsoleCapture();
         try
         {
-            return await RunThroughProxyAsync(python, warnings, cancellationToken);
+            return await RunThroughProxyAsync(python, warnings, noDelay, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -74,13 +76,14 @@ internal static class DapSessionBenchmark
         }
     }
 
-    private static async Task<DapSessionResult> RunThroughProxyAsync(PythonEnvironment python, ProxyWarnings warnings, CancellationToken cancellationToken)
+    private static async Task<DapSessionResult> RunThroughProxyAsync(PythonEnvironment python, ProxyWarnings warnings, string noDelay, CancellationToken cancellationToken)
     {
         var sample = RepoPaths.Sample("FlaskHello");
         var debugServer = FreePort.GetEndPoint();
         await using var proxy = await BenchmarkProxy.StartAsync(debugServer.Port, warnings, options =>
         {
-            options.AppCommand = [python.Path, "app.py"];
+            // Through env(1): the setting is the app's alone, and this process's environment stays as it is.
+            options.AppCommand = ["/usr/bin/env", $"PTVSD_BOOTSTRAP_NODELAY={noDelay}", python.Path, "app.py"];
             options.ContentRoot = sample;
         }, cancellationToken);
         await WaitForAppAsync(proxy, debugServer, cancellationToken);

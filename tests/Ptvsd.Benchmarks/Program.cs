@@ -102,10 +102,11 @@ static async Task<bool> RunRelayAsync(PythonEnvironment python, TextWriter progr
 
     progress.WriteLine("3/4 debugger sessions, stock debugpy...");
     var stockSession = await DapSessionBenchmark.StockDebugpyAsync(python, cancellationToken);
-    progress.WriteLine("4/4 debugger sessions, through the proxy...");
-    var proxySession = await DapSessionBenchmark.ThroughProxyAsync(python, warnings, cancellationToken);
+    progress.WriteLine("4/4 debugger sessions, through the proxy (TCP_NODELAY on pydevd's socket only, then on the adapter's too)...");
+    var pydevdOnlySession = await DapSessionBenchmark.ThroughProxyAsync(python, warnings, "pydevd", cancellationToken);
+    var proxySession = await DapSessionBenchmark.ThroughProxyAsync(python, warnings, "all", cancellationToken);
 
     var results = new BenchmarkResults(
-        latency[0], latency[1], latency[2], latency[3], throughput[0], throughput[1], throughput[2], throughput[3], stockSession, proxySession);
+        latency[0], latency[1], latency[2], latency[3], throughput[0], throughput[1], throughput[2], throughput[3], stockSession, pydevdOnlySession, proxySession);
     return Report.Write(Console.Out, results, python, [.. warnings.Entries, .. bridgeErrors], Stopwatch.GetElapsedTime(started), loadAtStart);
 }

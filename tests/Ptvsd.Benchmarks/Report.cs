@@ -19,6 +19,7 @@ public sealed record BenchmarkResults(
     ThroughputResult ProxyThroughput,
     ThroughputResult AttachThroughput,
     DapSessionResult StockSession,
+    DapSessionResult PydevdOnlySession,
     DapSessionResult ProxySession);
 
 /// <summary>Prints the results as one table, ending with the targets and whether each is met.</summary>
@@ -26,6 +27,7 @@ internal static class Report
 {
     public const double MinThroughputRatio = 0.5;
     public const double MaxAddedLatencyMicroseconds = 100;
+    public const double MaxSessionRatio = 0.25;
 
     // ptvsd attach + proxy: two hops, so a looser bound than the proxy's alone.
     public const double MinAttachThroughputRatio = 0.4;
@@ -82,7 +84,7 @@ internal static class Report
             .Add("attach + proxy / direct", Ratio(attachThroughputRatio), "", Ratio(attachThroughput.CpuSecondsPerGibibyte / directThroughput.CpuSecondsPerGibibyte))
             .WriteTo(writer);
 
-        var (stock, proxied) = (results.StockSession, results.ProxySession);
+        var (stock, pydevdOnly, proxied) = (results.StockSession, results.PydevdOnlySession, results.ProxySession);
         var sessionRatio = proxied.MedianMilliseconds / stock.MedianMilliseconds;
         writer.WriteLine();
         writer.WriteLine("3. Debugger session on samples/FlaskHello: connect, initialize, attach, setBreakpoints, configurationDone, "
@@ -90,13 +92,15 @@ internal static class Report
         writer.WriteLine($"   median of {DapSessionBenchmark.Sessions} re-attaches to one app process after 1 warm-up");
         new TextTable("path", "median ms", "sessions ms", "refused attaches")
             .Add("stock debugpy.listen, DAP over TCP, GET to the app", Ms(stock.MedianMilliseconds), string.Join(" ", stock.SessionMilliseconds.Select(Ms)), Count(stock.RefusedAttaches))
-            .Add("proxy + bootstrap, DAP over WebSocket, GET via proxy", Ms(proxied.MedianMilliseconds), string.Join(" ", proxied.SessionMilliseconds.Select(Ms)), Count(proxied.RefusedAttaches))
+            .Add("proxy + bootstrap, TCP_NODELAY on pydevd's socket only", Ms(pydevdOnly.MedianMilliseconds), string.Join(" ", pydevdOnly.SessionMilliseconds.Select(Ms)), Count(pydevdOnly.RefusedAttaches))
+            .Add("proxy + bootstrap (pydevd's and the adapter's), DAP over WebSocket, GET via proxy", Ms(proxied.MedianMilliseconds), string.Join(" ", proxied.SessionMilliseconds.Select(Ms)), Count(proxied.RefusedAttaches))
+            .Add("pydevd only / stock", Ratio(pydevdOnly.MedianMilliseconds / stock.MedianMilliseconds), "", "")
             .Add("proxy / stock", Ratio(sessionRatio), "", "")
             .WriteTo(writer);
 
         var throughputMet = throughputRatio >= MinThroughputRatio;
         var latencyMet = addedLatency < MaxAddedLatencyMicroseconds;
-        var sessionMet = proxied.MedianMilliseconds < stock.MedianMilliseconds;
+        var sessionMet = sessionRatio <= MaxSessionRatio;
         var attachThroughputMet = attachThroughputRatio >= MinAttachThroughputRatio;
         var attachLatencyMet = attachAddedLatency < MaxAttachAddedLatencyMicroseconds;
         writer.WriteLine();
@@ -104,7 +108,7 @@ internal static class Report
         new TextTable("target", "measured", "")
             .Add($"throughput through the proxy ≥ {MinThroughputRatio:0.0#}× direct", Ratio(throughputRatio), Verdict(throughputMet))
             .Add($"added p50 latency < {MaxAddedLatencyMicroseconds:0} µs", $"{Us(addedLatency)} µs", Verdict(latencyMet))
-            .Add("DAP session through the proxy faster than stock debugpy", $"{Ms(proxied.MedianMilliseconds)} vs {Ms(stock.MedianMilliseconds)} ms", Verdict(sessionMet))
+            .Add($"DAP session through the proxy ≤ {MaxSessionRatio:0.0#}× stock debugpy's", $"{Ratio(sessionRatio)} ({Ms(proxied.MedianMilliseconds)} vs {Ms(stock.MedianMilliseconds)} ms)", Verdict(sessionMet))
             .Add($"throughput through ptvsd attach + proxy ≥ {MinAttachThroughputRatio:0.0#}× direct", Ratio(attachThroughputRatio), Verdict(attachThroughputMet))
             .Add($"added p50 latency of ptvsd attach + proxy < {MaxAttachAddedLatencyMicroseconds:0} µs", $"{Us(attachAddedLatency)} µs", Verdict(attachLatencyMet))
             .WriteTo(writer);
