@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Ptvsd.Testing;
 using Ptvsd.WebSocketProxy.Tests;
 
@@ -9,9 +8,9 @@ namespace Ptvsd.Attach.Tests;
 /// <c>ptvsd attach</c> as a user runs it: its own process (<c>dotnet Ptvsd.Attach.dll attach URI --port 0 ...</c>),
 /// ready once it has printed the endpoint it listens on.
 /// </summary>
-internal sealed partial class AttachProcess : IAsyncDisposable
+internal sealed class AttachProcess : IAsyncDisposable
 {
-    public static readonly string ToolPath = Path.Combine(AppContext.BaseDirectory, "Ptvsd.Attach.dll");
+    public static readonly string ToolPath = PtvsdTool.AssemblyPath;
 
     private AttachProcess(ManagedProcess process, IPEndPoint endPoint, string secret)
     {
@@ -37,20 +36,12 @@ internal sealed partial class AttachProcess : IAsyncDisposable
 
     public static async Task<AttachProcess> StartAsync(string attachUri, string secret, ITestOutputHelper? output, CancellationToken ct, params string[] options)
     {
-        var start = new ManagedProcessStartInfo("dotnet", [ToolPath, "attach", attachUri, "--port", "0", .. options])
-        {
-            Name = "ptvsd-attach",
-            Output = output is null ? null : output.WriteLine,
-        };
+        var start = PtvsdTool.CreateStartInfo("ptvsd-attach", ["attach", attachUri, "--port", "0", .. options]);
+        start.Output = output is null ? null : output.WriteLine;
         var process = ManagedProcess.Start(start);
         try
         {
-            var ready = await process.WaitForOutputAsync(line => ListeningLine().IsMatch(line), TimeSpan.FromSeconds(30), ct);
-            var match = ListeningLine().Match(ready);
-
-            // The launch configuration and the Visual Studio steps follow; their last line ends the ready block.
-            await process.WaitForOutputAsync(line => line.Contains("press Ctrl+C to stop", StringComparison.Ordinal), TimeSpan.FromSeconds(30), ct);
-            return new AttachProcess(process, new IPEndPoint(IPAddress.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)), secret);
+            return new AttachProcess(process, await PtvsdTool.WaitUntilAttachListeningAsync(process, ct), secret);
         }
         catch
         {
@@ -77,7 +68,4 @@ internal sealed partial class AttachProcess : IAsyncDisposable
             await Process.DisposeAsync();
         }
     }
-
-    [GeneratedRegex(@"listening on \[?([0-9a-f.:]+)\]?:(\d+) ")]
-    private static partial Regex ListeningLine();
 }
