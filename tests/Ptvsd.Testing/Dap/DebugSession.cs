@@ -38,7 +38,7 @@ public sealed class DebugSession : IAsyncDisposable
     /// <paramref name="busyTimeout"/> is rethrown.
     /// </summary>
     /// <param name="connect">Opens a new client per attempt (TCP, or a WebSocket through the proxy).</param>
-    /// <param name="breakpoints">As for <see cref="AttachAsync"/>.</param>
+    /// <param name="breakpoints">As for <see cref="AttachAsync(IReadOnlyList{ValueTuple{string, int}}, CancellationToken)"/>.</param>
     /// <param name="busyTimeout">How long to keep retrying while the debuggee is busy with another client.</param>
     /// <param name="cancellationToken">Cancels connecting and attaching.</param>
     public static async Task<DebugSession> ConnectAndAttachAsync(
@@ -75,7 +75,7 @@ public sealed class DebugSession : IAsyncDisposable
     /// <summary>The underlying client, for requests and events this type does not cover.</summary>
     public DapClient Client { get; }
 
-    /// <summary>The breakpoints as the adapter reported them in the last <see cref="AttachAsync"/>.</summary>
+    /// <summary>The breakpoints as the adapter reported them in the last <see cref="AttachAsync(IReadOnlyList{ValueTuple{string, int}}, CancellationToken)"/>.</summary>
     public IReadOnlyList<JsonObject> Breakpoints { get; private set; } = [];
 
     /// <summary>The adapter's capabilities (the <c>initialize</c> response body), once attached.</summary>
@@ -88,10 +88,23 @@ public sealed class DebugSession : IAsyncDisposable
     /// <param name="breakpoints">Source breakpoints as absolute file path and 1-based line.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The breakpoints as the adapter reported them (check <c>verified</c>), in file order.</returns>
+    public Task<IReadOnlyList<JsonObject>> AttachAsync(
+        IReadOnlyList<(string Path, int Line)> breakpoints, CancellationToken cancellationToken) =>
+        AttachAsync(breakpoints, new JsonObject { ["justMyCode"] = false }, cancellationToken);
+
+    /// <summary>
+    /// Runs the attach handshake with the given <c>attach</c> arguments, e.g. the body of a
+    /// <c>debugpyAttach</c> event, whose <c>subProcessId</c> attaches to that subprocess.
+    /// </summary>
+    /// <param name="breakpoints">Source breakpoints as absolute file path and 1-based line.</param>
+    /// <param name="attachArguments">The <c>attach</c> request's arguments, sent as given.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The breakpoints as the adapter reported them (check <c>verified</c>), in file order.</returns>
     public async Task<IReadOnlyList<JsonObject>> AttachAsync(
-        IReadOnlyList<(string Path, int Line)> breakpoints, CancellationToken cancellationToken)
+        IReadOnlyList<(string Path, int Line)> breakpoints, JsonObject attachArguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(breakpoints);
+        ArgumentNullException.ThrowIfNull(attachArguments);
 
         var initialize = await Client.RequestAsync("initialize", new JsonObject
         {
@@ -107,10 +120,8 @@ public sealed class DebugSession : IAsyncDisposable
         Capabilities = initialize["body"] as JsonObject ?? [];
 
         // debugpy answers attach only after configurationDone, so it must not be awaited here.
-        var attach = await Client.SendRequestAsync("attach", new JsonObject
-        {
-            ["justMyCode"] = false,
-        }, cancellationToken).ConfigureAwait(false);
+        // A copy: a JSON node belongs to one parent, and the caller's may sit in an event it received.
+        var attach = await Client.SendRequestAsync("attach", attachArguments.DeepClone().AsObject(), cancellationToken).ConfigureAwait(false);
 
         // DAP says configuration starts at the 'initialized' event. An adapter that refuses the
         // attach (debugpy: "already being debugged") answers at once and never sends it.
