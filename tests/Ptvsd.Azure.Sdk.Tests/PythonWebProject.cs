@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -45,14 +46,21 @@ internal sealed partial class PythonWebProject : IDisposable
     /// <summary>Creates the project: FlaskHello's app, requirements and web.config, and a project file using the SDK.</summary>
     public static PythonWebProject Create(SdkFeed feed, ITestOutputHelper output, ProjectBase projectBase = ProjectBase.NoTargets, string body = "")
     {
-        var project = new PythonWebProject(feed, output, projectBase);
+        var project = CreateEmpty(feed, output, projectBase);
         foreach (var file in new[] { "app.py", "requirements.txt", "web.config" })
         {
             File.Copy(Path.Combine(RepoPaths.Sample("FlaskHello"), file), Path.Combine(project.Folder, file));
         }
 
-        File.WriteAllText(Path.Combine(project.Folder, "nuget.config"), feed.NuGetConfig);
         project.WriteProjectFile(withSdk: true, body);
+        return project;
+    }
+
+    /// <summary>Creates a project folder holding only the test feed's nuget.config; the caller writes the app and the project file.</summary>
+    public static PythonWebProject CreateEmpty(SdkFeed feed, ITestOutputHelper output, ProjectBase projectBase = ProjectBase.NoTargets)
+    {
+        var project = new PythonWebProject(feed, output, projectBase);
+        File.WriteAllText(Path.Combine(project.Folder, "nuget.config"), feed.NuGetConfig);
         return project;
     }
 
@@ -129,6 +137,12 @@ internal sealed partial record PublishResult(int ExitCode, string Log, string Pu
     public string? SecretInAttachUri => AttachUri is null ? null : Uri.UnescapeDataString(new Uri(AttachUri).UserInfo);
 
     public string PathOf(string relativePath) => Path.Combine(PublishDir, relativePath);
+
+    /// <summary>Every file of the publish folder with the SHA-256 of its bytes, in path order: equal fingerprints, equal publishes.</summary>
+    public string[] Fingerprint() =>
+        [.. Directory.EnumerateFiles(PublishDir, "*", SearchOption.AllDirectories)
+            .Select(file => $"{Path.GetRelativePath(PublishDir, file)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))}")
+            .Order(StringComparer.Ordinal)];
 
     public void AssertSucceeded() => Assert.True(ExitCode == 0, $"dotnet publish failed with exit code {ExitCode}:\n{Log}");
 

@@ -14,7 +14,7 @@ public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
         var ct = TestTimeouts.Default(300);
         var python = PythonEnvironment.Require();
         var site = Directory.CreateTempSubdirectory("ptvsd-sample-site-").FullName;
-        var hostBin = Directory.CreateTempSubdirectory("ptvsd-host-bin-").FullName;
+        using var hostPath = LinuxHostPath.Create(python);
         try
         {
             // The sample as it is in the repository: its own global.json pin and nuget.config feed.
@@ -25,17 +25,7 @@ public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
             var secret = publish.SecretInAttachUri!;
             publish.AssertCarriesVerifierOf(secret);
 
-            // A Linux host as App Service's Python images are: no .NET at all. PATH holds only what startup.sh and
-            // the app use, and `python` is the interpreter that has the app's requirements.
-            File.CreateSymbolicLink(Path.Combine(hostBin, "python"), python.Path);
-            foreach (var tool in new[] { "dirname", "chmod" })
-            {
-                File.CreateSymbolicLink(Path.Combine(hostBin, tool), Path.Combine("/usr/bin", tool));
-            }
-            var start = new ManagedProcessStartInfo("/bin/sh", "ptvsd/startup.sh") { WorkingDirectory = site, Output = output.WriteLine };
-            start.Environment["PATH"] = hostBin;
-            start.Environment["DOTNET_ROOT"] = null;
-            await using var host = await RunningSite.StartAsync(start, ct);
+            await using var host = await RunningSite.StartAsync(hostPath.StartupScript(site, output.WriteLine), ct);
 
             var visit = await BreakpointRoundTrip.RunAsync(host.BaseUri, secret, Path.Combine(site, "app.py"), "Published", output.WriteLine, ct);
 
@@ -47,7 +37,6 @@ public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
         finally
         {
             Directory.Delete(site, recursive: true);
-            Directory.Delete(hostBin, recursive: true);
         }
     }
 }

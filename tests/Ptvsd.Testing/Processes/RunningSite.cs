@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 
 namespace Ptvsd.Testing;
 
@@ -24,9 +26,16 @@ public sealed class RunningSite : IAsyncDisposable
     /// come from the site's web.config. Returns once the proxy listens, debugpy listens (seen in the listener
     /// table, never by connecting) and the app answers through the proxy.
     /// </summary>
-    public static async Task<RunningSite> StartAsync(ManagedProcessStartInfo start, CancellationToken cancellationToken)
+    public static Task<RunningSite> StartAsync(ManagedProcessStartInfo start, CancellationToken cancellationToken) =>
+        StartAsync(start, FreePort.Get(), cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="StartAsync(ManagedProcessStartInfo, CancellationToken)"/>, on the given <paramref name="port"/>:
+    /// for a site whose attach URI was fixed at publish time (<c>PtvsdSiteUrl</c>).
+    /// </summary>
+    public static async Task<RunningSite> StartAsync(ManagedProcessStartInfo start, int port, CancellationToken cancellationToken)
     {
-        var port = FreePort.Get();
+        ArgumentNullException.ThrowIfNull(start);
         var debugPort = FreePort.Get();
         start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["WSGI_PTVSD_ADDRESS"] = $"127.0.0.1:{debugPort}";
@@ -46,6 +55,15 @@ public sealed class RunningSite : IAsyncDisposable
             await process.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The proxy's status for a client holding <paramref name="secret"/>: the app, the debug server, the sessions.</summary>
+    public async Task<JsonNode> GetStatusAsync(string secret, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return JsonNode.Parse(await http.GetStringAsync("ptvsd?format=json", cancellationToken))
+            ?? throw new InvalidDataException("The proxy's status is JSON null.");
     }
 
     /// <summary>Stops the site and its app.</summary>

@@ -56,6 +56,23 @@ public sealed class PythonEnvironment
         return startInfo;
     }
 
+    /// <summary>
+    /// Fails, naming the Debian package to install, unless this interpreter can import <paramref name="module"/>
+    /// (e.g. <c>django</c> from <c>python3-django</c>).
+    /// </summary>
+    public async Task RequireModuleAsync(string module, string debianPackage, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(module);
+        ArgumentException.ThrowIfNullOrEmpty(debianPackage);
+        await using var check = ManagedProcess.Start(CreateStartInfo("-c", $"import {module}"));
+        if (await check.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false) != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path} cannot import {module} ({check.ErrorOutput.LastOrDefault() ?? "no error output"}): "
+                + $"install it with `apt-get install {debianPackage}` (./build.sh test does when run as root), or set {OverrideVariable}.");
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Path} (debugpy {DebugpyVersion}, flask {FlaskVersion})";
 }
