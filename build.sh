@@ -43,14 +43,22 @@ ensure_python() {
   return 1
 }
 
-# Debian packages the tests (gunicorn, nginx) and the forwarding benchmark (wrk, nginx) drive as real programs. Installs
-# the missing ones when we may; otherwise says what to install, and the tests that need them fail saying why (the
-# benchmark rows say why they are empty). nginx lives in /usr/sbin, which a non-root PATH often lacks.
+# Debian packages the tests and the forwarding benchmark drive, each named by what shows it is there: a command (nginx,
+# wrk, gunicorn; nginx lives in /usr/sbin, which a non-root PATH often lacks), COMMAND=PACKAGE for a command another
+# package provides, or import:MODULE=PACKAGE for a module that $PTVSD_PYTHON (the interpreter the tests use) must import.
+# Installs the missing ones when we may; otherwise says what to install, and the tests that need them fail saying why
+# (the benchmark rows say why they are empty).
 ensure_packages() {
-  local purpose=$1 package missing=()
+  local purpose=$1 spec check package missing=()
   shift
-  for package in "$@"; do
-    command -v "$package" >/dev/null 2>&1 || [ -x "/usr/sbin/$package" ] || missing+=("$package")
+  for spec in "$@"; do
+    check=${spec%%=*}
+    package=${spec#*=}
+    case $check in
+      import:*) "${PTVSD_PYTHON:-python3}" -c "import ${check#import:}" >/dev/null 2>&1 && continue ;;
+      *) { command -v "$check" >/dev/null 2>&1 || [ -x "/usr/sbin/$check" ]; } && continue ;;
+    esac
+    [[ " ${missing[*]} " == *" $package "* ]] || missing+=("$package")
   done
   [ "${#missing[@]}" -gt 0 ] || return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -101,8 +109,11 @@ cmd_test() {
   ensure_dotnet
   local python results status=0
   python=$(ensure_python)
-  ensure_packages "the tests" gunicorn nginx
   export PTVSD_PYTHON=$python
+  # nginx fronts the proxy in the client tool's tests; the framework matrix (tests/Ptvsd.Azure.Sdk.Tests) serves an
+  # app with each of these servers and frameworks.
+  ensure_packages "the tests" gunicorn nginx uvicorn waitress-serve=python3-waitress \
+    import:django=python3-django import:fastapi=python3-fastapi import:uvicorn=python3-uvicorn import:waitress=python3-waitress
   results=$root/artifacts/test-results
   rm -rf "$results"
   dotnet build Ptvsd.Build.sln -nologo -v quiet -clp:NoSummary
