@@ -37,7 +37,7 @@ public sealed class FrameworkMatrixTests(SdkFeed feed, ITestOutputHelper output)
             var probe = await ProbeAsync(publish.AttachUri!, ct);
             AssertAllChecksPassed(probe);
 
-            await using var attach = await StartAttachAsync(app.Project.Folder, ct);
+            await using var attach = await StartAttachAsync(app, ct);
             await using var debugger = await AttachDebuggerAsync(attach, app, ct);
             var visit = await VisitAsync(debugger, host.BaseUri, framework.Name, ct);
             await AssertStoppedInTheServingProcessAsync(visit, framework, debugger, host, secret, ct);
@@ -61,7 +61,7 @@ public sealed class FrameworkMatrixTests(SdkFeed feed, ITestOutputHelper output)
         var publish = await app.PublishDebugAsync(ct);
         var secret = publish.SecretInAttachUri!;
         await using var host = await app.StartAsync(ct);
-        await using var attach = await StartAttachAsync(app.Project.Folder, ct);
+        await using var attach = await StartAttachAsync(app, ct);
         await using var debugger = await AttachDebuggerAsync(attach, app, ct);
 
         // Every session open at once, as the proxy counts them too: one per worker and the master's.
@@ -96,10 +96,13 @@ public sealed class FrameworkMatrixTests(SdkFeed feed, ITestOutputHelper output)
         Assert.StartsWith($"All {passed} checks passed", probe.Output[^1], StringComparison.Ordinal);
     }
 
-    /// <summary>Starts <c>ptvsd attach --project DIR --port 0</c> and returns once it listens.</summary>
-    private async Task<AttachTool> StartAttachAsync(string projectFolder, CancellationToken ct)
+    /// <summary>
+    /// Starts <c>ptvsd attach --project DIR --port 0 --remote-root SITE</c> (the site's folder stands for App Service's
+    /// /home/site/wwwroot) and returns once it listens.
+    /// </summary>
+    private async Task<AttachTool> StartAttachAsync(AppUnderTest app, CancellationToken ct)
     {
-        var start = PtvsdTool.CreateStartInfo("ptvsd-attach", "attach", "--project", projectFolder, "--port", "0");
+        var start = PtvsdTool.CreateStartInfo("ptvsd-attach", "attach", "--project", app.Project.Folder, "--port", "0", "--remote-root", app.Site);
         start.Output = output.WriteLine;
         var process = ManagedProcess.Start(start);
         try
@@ -114,21 +117,26 @@ public sealed class FrameworkMatrixTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Attaches to the app through <c>ptvsd attach</c>'s local port with the view's breakpoint, follows the case's
-    /// workers, and returns once every one is attached.
+    /// Attaches as VS Code does with the configuration <c>ptvsd attach</c> printed, opened on the project's folder: the
+    /// view's breakpoint set in the project's own file, every gunicorn worker followed; returns once all are attached.
     /// </summary>
     private async Task<DebugSessionTree> AttachDebuggerAsync(AttachTool attach, AppUnderTest app, CancellationToken ct)
     {
-        var breakpointFile = app.SitePath(app.Framework.BreakpointFile);
+        var configuration = PtvsdTool.PrintedLaunchConfiguration(attach.Process);
+        Assert.Equal(attach.EndPoint.Port, (int?)configuration["connect"]?["port"]);
+        foreach (var mapping in configuration["pathMappings"]?.AsArray() ?? [])
+        {
+            // What VS Code substitutes for the folder it has open.
+            mapping!["localRoot"] = ((string?)mapping["localRoot"])?.Replace("${workspaceFolder}", app.Project.Folder, StringComparison.Ordinal);
+        }
+
+        var breakpointFile = Path.Combine(app.Project.Folder, app.Framework.BreakpointFile);
         DebugSessionTree? debugger = null;
         try
         {
             debugger = await DebugSessionTree.AttachAsync(
-                token => DapClient.ConnectAsync(attach.EndPoint, output.WriteLine, token),
-                [(breakpointFile, SourceMarkers.LineOf(breakpointFile))],
-                ct);
+                attach.EndPoint, configuration, [(breakpointFile, SourceMarkers.LineOf(breakpointFile))], output.WriteLine, ct);
             await debugger.WaitForSubprocessesAsync(app.Framework.Workers, SubprocessTimeout, ct);
-            return debugger;
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException)
         {
@@ -141,6 +149,10 @@ public sealed class FrameworkMatrixTests(SdkFeed feed, ITestOutputHelper output)
             throw new InvalidOperationException(
                 $"{ex.Message}\nptvsd attach reported:\n{string.Join('\n', attach.Process.ErrorOutput)}", ex);
         }
+
+        // Every session, a worker's too, went through ptvsd attach and the proxy, never around them.
+        Assert.All(debugger.Processes, process => Assert.Equal(attach.EndPoint, process.EndPoint));
+        return debugger;
     }
 
     /// <summary>Sends a request through the proxy, waits for it to stop at the breakpoint, evaluates, continues, reads the response.</summary>

@@ -1,31 +1,35 @@
+using System.Net;
 using System.Text.Json.Nodes;
 
 namespace Ptvsd.Testing;
 
-/// <summary>A process of a <see cref="DebugSessionTree"/>: its debug session and its operating-system process id.</summary>
+/// <summary>A process of a <see cref="DebugSessionTree"/>: its debug session, where that session connected, and its process id.</summary>
 /// <param name="Session">The session attached to the process.</param>
+/// <param name="EndPoint">The address the session's connection went to.</param>
 /// <param name="ProcessId">The process id the adapter reported in the session's <c>process</c> event.</param>
 /// <param name="IsSubprocess">Whether debugpy reported the process as a subprocess (e.g. a forked gunicorn worker).</param>
-public sealed record DebuggedProcess(DebugSession Session, int ProcessId, bool IsSubprocess);
+public sealed record DebuggedProcess(DebugSession Session, IPEndPoint EndPoint, int ProcessId, bool IsSubprocess);
 
 /// <summary>
 /// A debugger attached to a process and to every subprocess debugpy reports under it, the way VS Code follows
-/// gunicorn's workers: for each <c>debugpyAttach</c> event, one more connection to the same address, attached with the
-/// event's body (its <c>subProcessId</c> picks the process) and given the same breakpoints.
+/// gunicorn's workers: for each <c>debugpyAttach</c> event, one more connection to the address in the event's
+/// <c>connect</c>, attached with the event's body (its <c>subProcessId</c> picks the process) and given the same
+/// breakpoints.
 /// </summary>
 /// <remarks>
-/// debugpy 1.6 announces a subprocess with the <c>debugpyAttach</c> event. Later versions send a <c>startDebugging</c>
-/// reverse request instead, but only to a client whose <c>initialize</c> says <c>supportsStartDebuggingRequest</c>, which
-/// <see cref="DebugSession"/>'s does not, so every version sends the event here. The body's <c>connect</c> names the
-/// adapter's own address on the debugged host, which a client behind the debug proxy cannot reach; each connection is
-/// opened by the caller's <c>connect</c> instead (for example to the local port of <c>ptvsd attach</c>).
+/// debugpy builds the body from the root's own attach arguments, so a root attached with a <c>connect</c> (as a launch
+/// configuration is) has every subprocess reconnect to that same address, e.g. the local port of <c>ptvsd attach</c>.
+/// Without one, the adapter names its own listener on the debugged host, which a client behind the debug proxy must
+/// not reach. debugpy 1.6 announces a subprocess with the event; later versions send a <c>startDebugging</c> reverse
+/// request instead, but only to a client whose <c>initialize</c> says <c>supportsStartDebuggingRequest</c>, which
+/// <see cref="DebugSession"/>'s does not, so every version sends the event here.
 /// </remarks>
 public sealed class DebugSessionTree : IAsyncDisposable
 {
     private const string SubprocessEvent = "debugpyAttach";
 
-    private readonly Func<CancellationToken, Task<DapClient>> _connect;
     private readonly IReadOnlyList<(string Path, int Line)> _breakpoints;
+    private readonly Action<string>? _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private readonly List<DebuggedProcess> _processes = [];
@@ -34,10 +38,10 @@ public sealed class DebugSessionTree : IAsyncDisposable
     private Exception? _followFailure;
     private int _disposed;
 
-    private DebugSessionTree(Func<CancellationToken, Task<DapClient>> connect, IReadOnlyList<(string Path, int Line)> breakpoints)
+    private DebugSessionTree(IReadOnlyList<(string Path, int Line)> breakpoints, Action<string>? log)
     {
-        _connect = connect;
         _breakpoints = breakpoints;
+        _log = log;
     }
 
     /// <summary>The process attached first, the parent of the others.</summary>
@@ -59,23 +63,29 @@ public sealed class DebugSessionTree : IAsyncDisposable
     public IReadOnlyList<DebuggedProcess> Subprocesses => [.. Processes.Where(process => process.IsSubprocess)];
 
     /// <summary>
-    /// Connects and attaches to the root process with <paramref name="breakpoints"/>, then follows its subprocesses
-    /// (and theirs) in the background until <see cref="DisconnectAsync"/> or disposal.
+    /// Connects to <paramref name="endPoint"/> and attaches to the root process with <paramref name="attachArguments"/>
+    /// and <paramref name="breakpoints"/>, then follows its subprocesses (and theirs) in the background until
+    /// <see cref="DisconnectAsync"/> or disposal.
     /// </summary>
-    /// <param name="connect">Opens a new connection to the debug adapter; called once per process.</param>
+    /// <param name="endPoint">The debug adapter's address, as a launch configuration's <c>connect</c> names it.</param>
+    /// <param name="attachArguments">The root's <c>attach</c> arguments, e.g. a launch configuration.</param>
     /// <param name="breakpoints">Set in every process, as for <see cref="DebugSession.AttachAsync(IReadOnlyList{ValueTuple{string, int}}, CancellationToken)"/>.</param>
+    /// <param name="log">Receives the DAP traffic of every session.</param>
     /// <param name="cancellationToken">Cancels attaching to the root.</param>
     public static async Task<DebugSessionTree> AttachAsync(
-        Func<CancellationToken, Task<DapClient>> connect,
+        IPEndPoint endPoint,
+        JsonObject attachArguments,
         IReadOnlyList<(string Path, int Line)> breakpoints,
+        Action<string>? log,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(connect);
+        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(attachArguments);
         ArgumentNullException.ThrowIfNull(breakpoints);
-        var tree = new DebugSessionTree(connect, breakpoints);
+        var tree = new DebugSessionTree(breakpoints, log);
         try
         {
-            await tree.AttachProcessAsync(subprocessArguments: null, cancellationToken).ConfigureAwait(false);
+            await tree.AttachProcessAsync(endPoint, attachArguments, isSubprocess: false, cancellationToken).ConfigureAwait(false);
             return tree;
         }
         catch
@@ -209,27 +219,19 @@ public sealed class DebugSessionTree : IAsyncDisposable
         }
     }
 
-    /// <summary>Attaches one process: the root when <paramref name="subprocessArguments"/> is null, else that subprocess.</summary>
-    private async Task AttachProcessAsync(JsonObject? subprocessArguments, CancellationToken cancellationToken)
+    private async Task AttachProcessAsync(IPEndPoint endPoint, JsonObject attachArguments, bool isSubprocess, CancellationToken cancellationToken)
     {
-        var session = new DebugSession(await _connect(cancellationToken).ConfigureAwait(false));
+        var session = new DebugSession(await DapClient.ConnectAsync(endPoint, _log, cancellationToken).ConfigureAwait(false));
         DebuggedProcess process;
         try
         {
-            if (subprocessArguments is null)
-            {
-                await session.AttachAsync(_breakpoints, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await session.AttachAsync(_breakpoints, subprocessArguments, cancellationToken).ConfigureAwait(false);
-            }
+            await session.AttachAsync(_breakpoints, attachArguments, cancellationToken).ConfigureAwait(false);
 
             // debugpy reports the debuggee right after the attach response.
             var processEvent = await session.Client.WaitForEventAsync("process", cancellationToken).ConfigureAwait(false);
             var processId = (int?)processEvent["body"]?["systemProcessId"]
                 ?? throw new InvalidDataException($"A 'process' event without a systemProcessId: {processEvent.ToJsonString()}");
-            process = new DebuggedProcess(session, processId, IsSubprocess: subprocessArguments is not null);
+            process = new DebuggedProcess(session, endPoint, processId, isSubprocess);
         }
         catch
         {
@@ -256,7 +258,7 @@ public sealed class DebugSessionTree : IAsyncDisposable
                 var announcement = await parent.Session.Client.WaitForEventAsync(SubprocessEvent, stopping).ConfigureAwait(false);
                 var arguments = announcement["body"] as JsonObject
                     ?? throw new InvalidDataException($"A '{SubprocessEvent}' event without a body: {announcement.ToJsonString()}");
-                await AttachProcessAsync(arguments, stopping).ConfigureAwait(false);
+                await AttachProcessAsync(ConnectEndPoint(arguments), arguments, isSubprocess: true, stopping).ConfigureAwait(false);
             }
         }
         catch (Exception) when (stopping.IsCancellationRequested)
@@ -272,6 +274,19 @@ public sealed class DebugSessionTree : IAsyncDisposable
 
             SignalChange();
         }
+    }
+
+    /// <summary>The address in a subprocess's attach arguments (<c>connect</c>: <c>host</c> and <c>port</c>).</summary>
+    private static IPEndPoint ConnectEndPoint(JsonObject arguments)
+    {
+        var host = (string?)arguments["connect"]?["host"];
+        var port = (int?)arguments["connect"]?["port"];
+        if (host is null || port is null)
+        {
+            throw new InvalidDataException($"A '{SubprocessEvent}' body without connect.host and connect.port: {arguments.ToJsonString()}");
+        }
+
+        return new IPEndPoint(host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host), port.Value);
     }
 
     private void SignalChange()

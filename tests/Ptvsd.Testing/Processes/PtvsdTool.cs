@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Ptvsd.Testing;
@@ -38,6 +39,25 @@ public static partial class PtvsdTool
         await attach.WaitForOutputAsync(line => line.Contains("press Ctrl+C to stop", StringComparison.Ordinal), ReadyTimeout, cancellationToken).ConfigureAwait(false);
         var match = ListeningLine().Match(ready);
         return new IPEndPoint(IPAddress.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The VS Code launch configuration a ready <c>ptvsd attach</c> printed (the JSON object after its "VS Code: add
+    /// this" line), as a user pastes it into launch.json.
+    /// </summary>
+    public static JsonObject PrintedLaunchConfiguration(ManagedProcess attach)
+    {
+        ArgumentNullException.ThrowIfNull(attach);
+        var lines = attach.Output.ToList();
+        var start = lines.FindIndex(line => line.StartsWith("VS Code: add this", StringComparison.Ordinal)) + 1;
+        var end = start == 0 ? -1 : lines.FindIndex(start, line => line == "}");
+        if (end < 0)
+        {
+            throw new InvalidDataException($"ptvsd attach printed no launch configuration:\n{string.Join('\n', lines)}");
+        }
+
+        return JsonNode.Parse(string.Join('\n', lines.Skip(start).Take(end - start + 1)))?.AsObject()
+            ?? throw new InvalidDataException("ptvsd attach printed a launch configuration of JSON null.");
     }
 
     [GeneratedRegex(@"listening on \[?([0-9a-f.:]+)\]?:(\d+) ")]
