@@ -38,7 +38,7 @@ public sealed class WritePublishTransform : Task
         int? maxDebugSessions = null;
         if (!string.IsNullOrWhiteSpace(MaxDebugSessions))
         {
-            if (!int.TryParse(MaxDebugSessions!.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var cap) || cap is < 1 or > ProxyContract.MaxDebugSessionsLimit)
+            if (!ProxyContract.TryParseMaxDebugSessions(MaxDebugSessions, out var cap))
             {
                 Log.BadMaxDebugSessions(MaxDebugSessions!.Trim());
                 return false;

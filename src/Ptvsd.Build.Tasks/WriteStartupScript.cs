@@ -30,7 +30,7 @@ public sealed class WriteStartupScript : Task
     /// <summary>The folder whose files say which app this is when nothing names the command.</summary>
     public string? ProjectDirectory { get; set; }
 
-    /// <summary><c>PtvsdMaxDebugSessions</c> (checked by WritePublishTransform); empty leaves the proxy's default.</summary>
+    /// <summary><c>PtvsdMaxDebugSessions</c>; empty leaves the proxy's default.</summary>
     public string? MaxDebugSessions { get; set; }
 
     /// <summary>The port when the host sets no <c>PORT</c> (App Service Linux expects 8000).</summary>
@@ -42,6 +42,19 @@ public sealed class WriteStartupScript : Task
 
     public override bool Execute()
     {
+        // Checked here as well as where web.config gets it: the value goes into a shell script.
+        int? maxDebugSessions = null;
+        if (!string.IsNullOrWhiteSpace(MaxDebugSessions))
+        {
+            if (!ProxyContract.TryParseMaxDebugSessions(MaxDebugSessions, out var cap))
+            {
+                Log.BadMaxDebugSessions(MaxDebugSessions!.Trim());
+                return false;
+            }
+
+            maxDebugSessions = cap;
+        }
+
         var chosen = ChooseAppCommand();
         if (chosen is null)
         {
@@ -64,7 +77,7 @@ public sealed class WriteStartupScript : Task
             "# The proxy is a self-contained executable: no .NET needed on the host. Deployment by zip drops the\n" +
             "# executable bit, so put it back.\n" +
             $"[ -x {ProxyLaunch.LinuxExecutable} ] || chmod +x {ProxyLaunch.LinuxExecutable} || exit 1\n" +
-            SessionCapLine() +
+            SessionCapLine(maxDebugSessions) +
             $"exec {ProxyLaunch.LinuxExecutable} --urls \"${{PTVSD_URLS:-http://0.0.0.0:${{PORT:-{DefaultPort}}}}}\" -- {appCommand}\n";
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
@@ -99,11 +112,11 @@ public sealed class WriteStartupScript : Task
     }
 
     // The project's cap as a default: the site's own app setting of the same name still wins.
-    private string SessionCapLine() =>
-        string.IsNullOrWhiteSpace(MaxDebugSessions)
+    private static string SessionCapLine(int? cap) =>
+        cap is null
             ? ""
             : $"# The project's PtvsdMaxDebugSessions; an app setting {SiteSettings.MaxDebugSessions} on the site overrides it.\n" +
-              $"export {SiteSettings.MaxDebugSessions}=\"${{{SiteSettings.MaxDebugSessions}:-{MaxDebugSessions!.Trim()}}}\"\n";
+              $"export {SiteSettings.MaxDebugSessions}=\"${{{SiteSettings.MaxDebugSessions}:-{cap.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}\"\n";
 
     // Through sh, because deployment by zip does not keep the executable bit.
     private static string StartupCommandFor(string folder) => $"sh {folder}/startup.sh";

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Ptvsd.Contract;
 
 /// <summary>The values the SDK, the proxy and <c>ptvsd</c> must agree on besides setting names and the attach URI.</summary>
@@ -21,6 +23,10 @@ internal static class ProxyContract
 
     /// <summary>The most sessions a setting may ask for: beyond it a typo (an extra zero or two) rather than a plan.</summary>
     public const int MaxDebugSessionsLimit = 10_000;
+
+    /// <summary>Reads a session cap as the SDK writes it and the proxy takes it: a whole number from 1 to <see cref="MaxDebugSessionsLimit"/>.</summary>
+    public static bool TryParseMaxDebugSessions(string? text, out int cap) =>
+        int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out cap) && cap is >= 1 and <= MaxDebugSessionsLimit;
 
     /// <summary>
     /// How often each side pings an idle debug WebSocket, under every front end's idle timeout (App Service's is

@@ -40,6 +40,20 @@ public sealed class WriteStartupScriptTests : IDisposable
         Assert.DoesNotContain("PTVSD_MAX_SESSIONS", Write("python app.py", "").Script);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1}\"; rm -rf /; echo \"")]
+    [InlineData("$(reboot)")]
+    public void A_session_cap_that_is_no_count_never_reaches_the_script(string value)
+    {
+        var file = _project.File("startup.sh");
+        var run = FakeBuildEngine.Run(new WriteStartupScript { File = file, AppCommand = "python app.py", AppCommandOrigin = "web.config", MaxDebugSessions = value });
+
+        Assert.False(run.Succeeded);
+        Assert.Equal("PTVSD1109", Assert.Single(run.Log.Errors).Code);
+        Assert.False(File.Exists(file));
+    }
+
     [Fact]
     public void The_shell_accepts_the_script()
     {
