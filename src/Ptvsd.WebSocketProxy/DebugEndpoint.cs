@@ -83,6 +83,7 @@ public sealed partial class DebugEndpoint(
         if (!sessions.TryEnter())
         {
             Log.SessionRefused(logger, context.Connection.RemoteIpAddress?.ToString(), sessions.Maximum);
+            context.Response.Headers[ProxyContract.RefusalHeader] = ProxyContract.SessionsFull;
             await ProxyAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
                 $"too many debug sessions: all {sessions.Maximum} the proxy allows are in use (each gunicorn worker and its master, and each attached client, is one). " +
                 $"Raise the cap with the {SiteSettings.MaxDebugSessions} app setting or the project's PtvsdMaxDebugSessions property and republish, or detach a debugger.");

@@ -8,6 +8,18 @@ internal static class ProxyContract
     /// <summary>The proxy's endpoint, always at the site's root: the debug WebSocket and its status page.</summary>
     public const string DebugPath = "/ptvsd";
 
+    /// <summary>
+    /// The response header that says why the proxy refused a debug session with 503, since a WebSocket client sees the
+    /// status and headers of a refused upgrade but not its body.
+    /// </summary>
+    public const string RefusalHeader = "Ptvsd-Refusal";
+
+    /// <summary><see cref="RefusalHeader"/>: every session the cap allows is in use.</summary>
+    public const string SessionsFull = "sessions-full";
+
+    /// <summary><see cref="RefusalHeader"/>: the site has no usable secret, so the relay is closed.</summary>
+    public const string RelayClosed = "relay-closed";
+
     /// <summary>In an app command, the loopback port the proxy chose for the app; the SDK turns $PORT and the like into it.</summary>
     public const string InternalPortPlaceholder = "{port}";
 

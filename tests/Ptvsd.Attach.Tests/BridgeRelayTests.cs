@@ -231,6 +231,32 @@ public sealed class BridgeRelayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_session_beyond_the_proxys_cap_is_refused_naming_the_cap_and_its_settings()
+    {
+        var ct = TestTimeouts.Default();
+        await using var debugServer = new CountingTcpListener();
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.DebugServer = RunningProxy.Loopback(debugServer.Port);
+            options.MaxSessions = 1;
+        });
+        await using var attach = await AttachProcess.StartAsync($"ws://{proxy.Secret}@{proxy.BaseUri.Authority}/ptvsd", proxy.Secret!, output, ct);
+        using var first = await ConnectAsync(attach, ct);
+        await first.SendAsync("Content-Length: 2\r\n\r\n{}"u8.ToArray(), ct);
+        await WaitUntilAsync(() => debugServer.AcceptedCount == 1, ct);
+
+        using var second = await ConnectAsync(attach, ct);
+        await second.SendAsync("Content-Length: 2\r\n\r\n{}"u8.ToArray(), ct);
+
+        Assert.Equal("", await ReadToEndAsync(second, ct));
+        var line = await attach.WaitForLineAsync("session 2 could not open", ct);
+        Assert.Contains("every debug session the proxy allows is in use (HTTP 503)", line);
+        Assert.Contains("each gunicorn worker and its master is a session of its own", line);
+        Assert.Contains("PTVSD_MAX_SESSIONS app setting (or the project's PtvsdMaxDebugSessions", line);
+        Assert.Equal(1, debugServer.AcceptedCount);
+    }
+
+    [Fact]
     public async Task Instance_pins_the_affinity_cookie_and_the_secret_travels_only_as_a_bearer_token()
     {
         var ct = TestTimeouts.Default();

@@ -110,6 +110,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Contains("too many debug sessions", body);
+        Assert.Contains("PTVSD_MAX_SESSIONS app setting or the project's PtvsdMaxDebugSessions", body);
 
         await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
         await WaitUntilAsync(() => proxy.TryUpgradeAsync(proxy.BasicAuthorization, ct), r => r.Status == HttpStatusCode.SwitchingProtocols, ct);

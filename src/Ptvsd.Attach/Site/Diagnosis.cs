@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Ptvsd.Contract;
 
 namespace Ptvsd.Attach.Site;
 
@@ -86,13 +87,21 @@ internal sealed record Diagnosis(string Problem, string Cause, string Fix)
             "the site has no usable WSGI_PTVSD_SECRET",
             "republish with `dotnet publish -c Debug`, which writes a fresh secret into web.config");
 
+    public static Diagnosis SessionsFull() =>
+        new("every debug session the proxy allows is in use (HTTP 503)",
+            "each gunicorn worker and its master is a session of its own, and so is each attached debugger",
+            $"detach a debugger, or raise the cap with the site's {SiteSettings.MaxDebugSessions} app setting (or the project's PtvsdMaxDebugSessions, then publish again)");
+
     /// <summary>A WebSocket upgrade carrying the secret was answered with <paramref name="status"/> instead of 101.</summary>
-    public static Diagnosis SessionRefused(HttpStatusCode status, TimeSpan? retryAfter) => status switch
+    /// <param name="refusal">The proxy's <see cref="ProxyContract.RefusalHeader"/>, which tells its 503s apart.</param>
+    public static Diagnosis SessionRefused(HttpStatusCode status, TimeSpan? retryAfter, string? refusal = null) => status switch
     {
         HttpStatusCode.Unauthorized => SecretRejected(),
         HttpStatusCode.BadRequest => SecretMalformed(),
         HttpStatusCode.TooManyRequests => Throttled(retryAfter),
         HttpStatusCode.NotFound => NotDeployed("HTTP 404"),
+        HttpStatusCode.ServiceUnavailable when refusal == ProxyContract.SessionsFull => SessionsFull(),
+        HttpStatusCode.ServiceUnavailable when refusal == ProxyContract.RelayClosed => RelayClosed(null),
         HttpStatusCode.ServiceUnavailable => new("the debug proxy is not taking sessions (HTTP 503)",
             "its relay is closed (no secret on the site), or all its sessions are in use",
             "close other debug sessions; run `ptvsd probe` to see which"),

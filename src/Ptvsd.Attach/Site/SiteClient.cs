@@ -83,10 +83,11 @@ internal sealed class SiteClient : IDisposable
         {
             var status = webSocket.HttpStatusCode;
             var retryAfter = RetryAfter(webSocket.HttpResponseHeaders);
+            var refusal = Header(webSocket.HttpResponseHeaders, ProxyContract.RefusalHeader);
             webSocket.Dispose();
             throw new SiteException(status == 0
                 ? Diagnosis.Unreachable(ex, Target.Host, Target.Authority, RequestTimeout)
-                : Diagnosis.SessionRefused(status, retryAfter));
+                : Diagnosis.SessionRefused(status, retryAfter, refusal));
         }
         catch
         {
@@ -182,8 +183,10 @@ internal sealed class SiteClient : IDisposable
     private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header?.Delta;
 
     private static TimeSpan? RetryAfter(IReadOnlyDictionary<string, IEnumerable<string>>? headers) =>
-        headers is not null && headers.TryGetValue("Retry-After", out var values)
-            && int.TryParse(values.FirstOrDefault(), out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+        int.TryParse(Header(headers, "Retry-After"), out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+
+    private static string? Header(IReadOnlyDictionary<string, IEnumerable<string>>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var values) ? values.FirstOrDefault() : null;
 
     private static async ValueTask<Stream> ConnectWithoutDelayAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

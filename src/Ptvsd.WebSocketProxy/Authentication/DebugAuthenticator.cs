@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ptvsd.Contract;
 using Ptvsd.WebSocketProxy.Configuration;
 
 namespace Ptvsd.WebSocketProxy.Authentication;
@@ -79,6 +80,11 @@ public sealed partial class DebugAuthenticator(ProxyOptions options, AuthFailure
         if (statusCode == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = new(["Basic realm=\"ptvsd\", charset=\"UTF-8\"", "Bearer realm=\"ptvsd\""]);
+        }
+
+        if (result == AuthenticationResult.RelayClosed)
+        {
+            context.Response.Headers[ProxyContract.RefusalHeader] = ProxyContract.RelayClosed;
         }
 
         return ProxyAnswer.WriteAsync(context, statusCode, problem ?? "");
