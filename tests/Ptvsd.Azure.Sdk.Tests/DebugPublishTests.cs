@@ -93,7 +93,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
     {
         var ct = TestTimeouts.Default(300);
         using var project = PythonWebProject.Create(feed, output);
-        var publishDir = Directory.CreateTempSubdirectory("ptvsd-publish-").FullName;
+        var publishDir = project.NewPublishDir();
 
         var first = await project.PublishToAsync(publishDir, "Debug", ct);
         var second = await project.PublishToAsync(publishDir, "Debug", ct);
@@ -147,7 +147,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         using var project = PythonWebProject.Create(feed, output);
         var path = Path.Combine(project.Folder, file);
         File.WriteAllText(path, content);
-        var publishDir = Path.Combine(Directory.CreateTempSubdirectory("ptvsd-publish-").FullName, "out");
+        var publishDir = Path.Combine(project.NewPublishDir(), "out");
 
         var publish = await project.PublishToAsync(publishDir, "Debug", ct);
 
@@ -183,7 +183,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
         using var project = PythonWebProject.Create(feed, output);
         File.Delete(project.WebConfigFile);
         File.Move(Path.Combine(project.Folder, "app.py"), Path.Combine(project.Folder, "main.py"));
-        var publishDir = Path.Combine(Directory.CreateTempSubdirectory("ptvsd-publish-").FullName, "out");
+        var publishDir = Path.Combine(project.NewPublishDir(), "out");
 
         var publish = await project.PublishToAsync(publishDir, "Debug", ct);
 
@@ -198,7 +198,7 @@ public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
     {
         var ct = TestTimeouts.Default(300);
         using var project = PythonWebProject.Create(feed, output);
-        var publishDir = Path.Combine(Directory.CreateTempSubdirectory("ptvsd-publish-").FullName, "out");
+        var publishDir = Path.Combine(project.NewPublishDir(), "out");
 
         var publish = await project.PublishToAsync(publishDir, "Debug", ct, "-p:PtvsdSiteUrl=https://example.com/app");
 

@@ -23,6 +23,7 @@ internal sealed partial class PythonWebProject : IDisposable
 
     private readonly SdkFeed _feed;
     private readonly ITestOutputHelper _output;
+    private int _publishes;
 
     private PythonWebProject(SdkFeed feed, ITestOutputHelper output, ProjectBase projectBase)
     {
@@ -112,9 +113,16 @@ internal sealed partial class PythonWebProject : IDisposable
         }
     }
 
+    /// <summary>
+    /// A new empty folder to publish into, beside the project folder rather than in it (so no content glob sees it), and
+    /// deleted with the project.
+    /// </summary>
+    public string NewPublishDir() =>
+        Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(Folder)!, $"publish-{Interlocked.Increment(ref _publishes)}")).FullName;
+
     /// <summary><c>dotnet publish -c <paramref name="configuration"/> -o &lt;a new folder&gt;</c> plus <paramref name="arguments"/>.</summary>
     public Task<PublishResult> PublishAsync(string configuration, CancellationToken cancellationToken, params string[] arguments) =>
-        PublishToAsync(Directory.CreateTempSubdirectory("ptvsd-publish-").FullName, configuration, cancellationToken, arguments);
+        PublishToAsync(NewPublishDir(), configuration, cancellationToken, arguments);
 
     /// <summary>Publishes into <paramref name="publishDir"/> (which may hold an earlier publish).</summary>
     public async Task<PublishResult> PublishToAsync(string publishDir, string configuration, CancellationToken cancellationToken, params string[] arguments)
