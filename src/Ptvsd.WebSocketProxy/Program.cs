@@ -1,4 +1,5 @@
 using Ptvsd.WebSocketProxy;
+using Ptvsd.WebSocketProxy.App;
 using Ptvsd.WebSocketProxy.Configuration;
 
 // Socket completions on the socket threads, as Kestrel's are (see ProxyApp): read once, when the first socket is made,
@@ -25,6 +26,9 @@ catch (ProxyConfigurationException ex)
     Console.Error.WriteLine($"ptvsd proxy: {ex.Message}");
     return 2;
 }
+
+// Orphans of the app's tree (debugpy's adapter daemonizes) become the proxy's, to be ended with the tree.
+AppProcessTree.BecomeSubreaper();
 
 var app = ProxyApp.Create(options);
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ptvsd.WebSocketProxy");

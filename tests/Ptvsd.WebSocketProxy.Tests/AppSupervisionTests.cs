@@ -100,7 +100,37 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
         var app = (await proxy.GetStatusAsync(ct))["app"]!;
         Assert.Equal(1, (int)app["restarts"]!);
         Assert.Contains("exited with code", (string?)app["lastExit"]);
-        Assert.Contains(proxy.Logs.Lines, line => line.Contains("Restarting the app in "));
+        Assert.Contains(proxy.Logs.Lines, line => line.Contains("Restarting the app (restart 1, after 1 s)"));
+    }
+
+    [Fact]
+    public async Task A_killed_app_s_children_and_daemons_are_ended_before_it_is_started_again()
+    {
+        var ct = TestTimeouts.Default();
+        await using var proxy = await StartWithPlainAppAsync();
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+        var first = await GetWhenUpAsync(http, "/", ct);
+        var (appPid, grandchildPid, daemonPid) = ((int)first["pid"]!, (int)first["grandchild"]!, (int)first["daemon"]!);
+        Assert.False(IsGone(daemonPid));
+        Assert.DoesNotContain(ProcessTree.DescendantsOf(appPid), p => p.Pid == daemonPid);
+
+        // As the OOM killer ends an app: its children are re-parented and keep running, the daemon in its own session.
+        Process.GetProcessById(appPid).Kill();
+
+        JsonNode second;
+        do
+        {
+            second = await GetWhenUpAsync(http, "/", ct);
+        }
+        while ((int)second["pid"]! == appPid);
+
+        Assert.True(IsGone(grandchildPid), "the killed app's child must not outlive it");
+        Assert.True(IsGone(daemonPid), "the killed app's daemon must not outlive it");
+        // The child, the daemon, and debugpy's adapter, which the bootstrap started in the app.
+        var ended = Assert.Single(proxy.Logs.Lines, line => line.Contains($"The app (pid {appPid}) left "));
+        Assert.Contains($"{grandchildPid}", ended);
+        Assert.Contains($"{daemonPid}", ended);
+        Assert.False(IsGone((int)second["daemon"]!), "the new start's own daemon runs");
     }
 
     [Fact]
@@ -112,13 +142,16 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
         var reply = await GetWhenUpAsync(http, "/", ct);
         var appPid = (int)reply["pid"]!;
         var grandchildPid = (int)reply["grandchild"]!;
+        var daemonPid = (int)reply["daemon"]!;
         Assert.NotNull(ProcessTree.TryRead(grandchildPid));
 
-        // Stopped as a host stops it, before anything of the test's own could clean up after it.
-        await proxy.StopAsync(ct);
+        // Stopped as a host stops it, before anything of the test's own could clean up after it. The daemon holds the
+        // app's output pipes, which once kept the stop waiting for 10 s: the bound catches that hang, it is no benchmark.
+        await proxy.StopAsync(ct).WaitAsync(TimeSpan.FromSeconds(8), ct);
 
-        await RelayTests.WaitUntilAsync(() => IsGone(appPid) && IsGone(grandchildPid), TimeSpan.FromSeconds(10), ct);
+        await RelayTests.WaitUntilAsync(() => IsGone(appPid) && IsGone(grandchildPid) && IsGone(daemonPid), TimeSpan.FromSeconds(10), ct);
         Assert.DoesNotContain(ProcessTree.DescendantsOf(Environment.ProcessId), p => p.Pid == appPid || p.Pid == grandchildPid);
+        Assert.DoesNotContain(proxy.Logs.Lines, line => line.Contains("Restarting the app"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ptvsd.Testing;
@@ -21,6 +22,31 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
 
         await BreakInHelloAsync(proxy, "Empty", ct);
     }
+
+    [Fact]
+    public async Task After_the_app_is_killed_under_its_running_debugger_the_restarted_app_is_debuggable_and_nothing_of_the_old_one_remains()
+    {
+        var ct = TestTimeouts.Default(120);
+        await using var proxy = await StartFlaskHelloAsync(ct);
+        var firstPid = (int)(await proxy.GetStatusAsync(ct))["app"]!["pid"]!;
+        var debugPort = proxy.Options.DebugServer.Port;
+        var oldAdapter = Assert.Single(ProcessTree.FindByCommandLine(IsAdapterFor(debugPort)));
+
+        // As the OOM killer ends an app: debugpy's adapter, a daemon of its own, would keep the debug port.
+        Process.GetProcessById(firstPid).Kill();
+        await Poll.UntilAsync(
+            () => proxy.GetStatusAsync(ct).Result["app"] is { } app && (string?)app["state"] == "running" && (int?)app["pid"] is { } pid && pid != firstPid,
+            TimeSpan.FromSeconds(30), ct, "the app restarted");
+        await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
+
+        Assert.False(ProcessTree.IsRunning(oldAdapter), "the killed app's adapter must not outlive it");
+        var newAdapter = Assert.Single(ProcessTree.FindByCommandLine(IsAdapterFor(debugPort)));
+        Assert.NotEqual(oldAdapter.Pid, newAdapter.Pid);
+        await BreakInHelloAsync(proxy, "Restarted", ct);
+    }
+
+    private static Func<string, bool> IsAdapterFor(int port) =>
+        commandLine => commandLine.Contains("debugpy/adapter", StringComparison.Ordinal) && commandLine.Contains($"--port {port} ", StringComparison.Ordinal);
 
     [Fact]
     public async Task An_authenticated_status_request_leaves_debugpy_healthy_for_a_real_attach()

@@ -12,7 +12,7 @@ public static class AppLaunch
 {
     public const string PortPlaceholder = ProxyContract.InternalPortPlaceholder;
 
-    public static ProcessStartInfo Create(ProxyOptions options, int port, BootstrapReport report)
+    internal static ProcessStartInfo Create(ProxyOptions options, int port, BootstrapReport report, AppProcessTree tree)
     {
         var command = options.AppCommand;
         var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -38,6 +38,9 @@ public static class AppLaunch
 
         // Set by the bootstrap in the first Python process of a tree; a fresh app start must own debugging anew.
         environment.Remove("PTVSD_BOOTSTRAP_PID");
+
+        // Inherited by every process the app starts, so the proxy finds them all, wherever they were re-parented.
+        environment[AppProcessTree.Variable] = tree.Id;
 
         environment["PORT"] = portText;
         environment["HTTP_PLATFORM_PORT"] = portText;

@@ -9,7 +9,9 @@ namespace Ptvsd.WebSocketProxy.App;
 
 /// <summary>
 /// Starts the app command, tells the forwarder when it is listening, restarts it with backoff when it exits,
-/// and kills it with its whole process tree when the proxy stops, so no Python process outlives the proxy.
+/// and kills it with its whole process tree when the proxy stops, so no Python process outlives the proxy. Whatever
+/// one start of the app leaves behind when it exits (children, gunicorn workers, debugpy's adapter holding the debug
+/// port) is ended before the next start, so each start finds the debug port free.
 /// </summary>
 public sealed partial class AppSupervisor : BackgroundService
 {
@@ -18,6 +20,7 @@ public sealed partial class AppSupervisor : BackgroundService
     // An app that ran this long before exiting is taken as healthy: its next restart starts the backoff anew.
     private static readonly TimeSpan StableRunTime = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReadinessPollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ProxyOptions _options;
     private readonly ILogger<AppSupervisor> _logger;
@@ -57,7 +60,9 @@ public sealed partial class AppSupervisor : BackgroundService
             restartDelay = ranFor >= StableRunTime ? FirstRestartDelay : restartDelay;
             restarts++;
             _status = _status with { State = AppState.Restarting, ProcessId = null, Url = null, Restarts = restarts };
-            Log.Restarting(_logger, restartDelay.TotalSeconds, restarts);
+
+            // Said once the delay is over: on a normal stop the app often exits first (the stop signal reaches its
+            // process group too), and the proxy, stopping a moment later, must not claim a restart it never makes.
             try
             {
                 await Task.Delay(restartDelay, stoppingToken);
@@ -66,6 +71,8 @@ public sealed partial class AppSupervisor : BackgroundService
             {
                 break;
             }
+
+            Log.Restarting(_logger, restarts, restartDelay.TotalSeconds);
 
             restartDelay = TimeSpan.FromTicks(Math.Min(restartDelay.Ticks * 2, _options.AppRestartMaxDelay.Ticks));
         }
@@ -79,7 +86,8 @@ public sealed partial class AppSupervisor : BackgroundService
     {
         var port = ReserveLoopbackPort();
         BootstrapReport.Delete();
-        var startInfo = AppLaunch.Create(_options, port, BootstrapReport);
+        var tree = new AppProcessTree();
+        var startInfo = AppLaunch.Create(_options, port, BootstrapReport, tree);
         var started = Stopwatch.GetTimestamp();
 
         using var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -120,7 +128,7 @@ public sealed partial class AppSupervisor : BackgroundService
         }
         catch (OperationCanceledException)
         {
-            await StopAsync(process);
+            await StopAsync(process, tree, exited.Task);
             return Stopwatch.GetElapsedTime(started);
         }
 
@@ -128,6 +136,7 @@ public sealed partial class AppSupervisor : BackgroundService
         var exit = $"exited with code {process.ExitCode} after {ranFor.TotalSeconds:0.0} s";
         _status = _status with { LastExit = exit };
         Log.Exited(_logger, process.Id, process.ExitCode, ranFor.TotalSeconds);
+        EndLeftovers(process.Id, tree);
         return ranFor;
     }
 
@@ -140,22 +149,41 @@ public sealed partial class AppSupervisor : BackgroundService
         }
     }
 
-    private async Task StopAsync(Process process)
+    private async Task StopAsync(Process process, AppProcessTree tree, Task exited)
     {
-        if (process.HasExited)
+        if (!process.HasExited)
         {
-            return;
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
+            {
+                Log.StopFailed(_logger, process.Id, ex.Message);
+            }
         }
 
+        // What left the app's process tree (debugpy's adapter) or holds its output pipes goes too.
+        tree.KillAll(exceptProcessId: process.Id);
         try
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            // The exit itself, not WaitForExitAsync: that also waits for the end of the app's output.
+            await exited.WaitAsync(StopTimeout);
             Log.Stopped(_logger, process.Id);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or TimeoutException)
+        catch (TimeoutException)
         {
-            Log.StopFailed(_logger, process.Id, ex.Message);
+            Log.StopFailed(_logger, process.Id, $"it had not exited {StopTimeout.TotalSeconds:0} s after SIGKILL");
+        }
+    }
+
+    /// <summary>Ends what a start of the app left running after the app itself exited.</summary>
+    private void EndLeftovers(int appProcessId, AppProcessTree tree)
+    {
+        var killed = tree.KillAll(exceptProcessId: null);
+        if (killed.Count > 0)
+        {
+            Log.LeftoversEnded(_logger, appProcessId, killed.Count, string.Join(", ", killed));
         }
     }
 
@@ -185,8 +213,8 @@ public sealed partial class AppSupervisor : BackgroundService
         [LoggerMessage(22, LogLevel.Warning, "App exited (pid {ProcessId}) with code {ExitCode} after {RanForSeconds:0.0} s", EventName = "AppExited")]
         public static partial void Exited(ILogger logger, int processId, int exitCode, double ranForSeconds);
 
-        [LoggerMessage(23, LogLevel.Warning, "Restarting the app in {DelaySeconds:0.#} s (restart {Restarts})", EventName = "AppRestarting")]
-        public static partial void Restarting(ILogger logger, double delaySeconds, int restarts);
+        [LoggerMessage(23, LogLevel.Warning, "Restarting the app (restart {Restarts}, after {DelaySeconds:0.#} s)", EventName = "AppRestarting")]
+        public static partial void Restarting(ILogger logger, int restarts, double delaySeconds);
 
         [LoggerMessage(24, LogLevel.Error, "Could not start the app '{FileName}': {Problem}. Check the command after '--'.", EventName = "AppStartFailed")]
         public static partial void StartFailed(ILogger logger, string fileName, string problem);
@@ -196,5 +224,8 @@ public sealed partial class AppSupervisor : BackgroundService
 
         [LoggerMessage(26, LogLevel.Warning, "Could not stop the app (pid {ProcessId}): {Problem}", EventName = "AppStopFailed")]
         public static partial void StopFailed(ILogger logger, int processId, string problem);
+
+        [LoggerMessage(27, LogLevel.Warning, "The app (pid {ProcessId}) left {Count} processes running; ended them: {ProcessIds}", EventName = "AppLeftoversEnded")]
+        public static partial void LeftoversEnded(ILogger logger, int processId, int count, string processIds);
     }
 }

@@ -10,6 +10,27 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 # Started by the proxy: a grandchild proves that stopping the proxy leaves no process behind.
 grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
 
+
+def start_daemon():
+    """A daemon as debugpy's adapter makes itself: forked twice into a session of its own, so that it is in neither
+    the app's process tree nor its process group, and holding the app's stdout and stderr open."""
+    read_end, write_end = os.pipe()
+    first = os.fork()
+    if first == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.write(write_end, str(os.getpid()).encode())
+            time.sleep(600)
+        os._exit(0)
+    os.close(write_end)
+    pid = int(os.read(read_end, 32))
+    os.close(read_end)
+    os.waitpid(first, 0)
+    return pid
+
+
+daemon = start_daemon()
+
 # Lets a test see the "starting" state: the proxy must answer 502 until the port listens.
 time.sleep(float(os.environ.get("PLAIN_APP_START_DELAY", "0")))
 
@@ -34,6 +55,7 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, {
             "pid": os.getpid(),
             "grandchild": grandchild.pid,
+            "daemon": daemon,
             "path": self.path,
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "env": {name: os.environ.get(name) for name in names},
