@@ -155,6 +155,35 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_proxy_killed_with_SIGKILL_takes_its_whole_app_tree_with_it()
+    {
+        var ct = TestTimeouts.Default();
+        var python = PythonEnvironment.Require();
+        var port = FreePort.Get();
+        var debugPort = FreePort.Get();
+        var start = ProxyTarget.StartInfo(
+            null,
+            "--urls", $"http://127.0.0.1:{port}",
+            "--debug-server", $"127.0.0.1:{debugPort}",
+            "--content-root", AppContext.BaseDirectory,
+            "--", python.Path, PlainApp);
+        start.Name = "proxy";
+        start.Output = output.WriteLine;
+        await using var proxy = await ManagedProcess.StartListeningAsync(start, new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(30), ct);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var reply = await GetWhenUpAsync(http, "/", ct);
+        await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
+        var adapter = Assert.Single(ProcessTree.FindByCommandLine(c => c.Contains("debugpy/adapter", StringComparison.Ordinal) && c.Contains($"--port {debugPort} ", StringComparison.Ordinal)));
+        int[] tree = [(int)reply["pid"]!, (int)reply["grandchild"]!, (int)reply["daemon"]!, adapter.Pid];
+        Assert.All(tree, pid => Assert.False(IsGone(pid)));
+
+        // No signal handler runs: whatever ends the tree must already be in place inside it.
+        Process.GetProcessById(proxy.Id).Kill();
+
+        await RelayTests.WaitUntilAsync(() => tree.All(IsGone), TimeSpan.FromSeconds(10), ct);
+    }
+
+    [Fact]
     public async Task Without_an_app_other_paths_get_404_with_a_hint()
     {
         await using var proxy = await RunningProxy.StartAsync(output);

@@ -12,6 +12,9 @@ public static class AppLaunch
 {
     public const string PortPlaceholder = ProxyContract.InternalPortPlaceholder;
 
+    /// <summary>The proxy's process id, which the bootstrap watches.</summary>
+    public const string ProxyPidVariable = "PTVSD_PROXY_PID";
+
     internal static ProcessStartInfo Create(ProxyOptions options, int port, BootstrapReport report, AppProcessTree tree)
     {
         var command = options.AppCommand;
@@ -39,8 +42,10 @@ public static class AppLaunch
         // Set by the bootstrap in the first Python process of a tree; a fresh app start must own debugging anew.
         environment.Remove("PTVSD_BOOTSTRAP_PID");
 
-        // Inherited by every process the app starts, so the proxy finds them all, wherever they were re-parented.
+        // Inherited by every process the app starts, so the proxy finds them all, wherever they were re-parented; and
+        // the bootstrap ends them all if the proxy dies without the chance to (SIGKILL).
         environment[AppProcessTree.Variable] = tree.Id;
+        environment[ProxyPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         environment["PORT"] = portText;
         environment["HTTP_PLATFORM_PORT"] = portText;

@@ -15,6 +15,12 @@ app's code runs. It reads:
 and sets PTVSD_BOOTSTRAP_PID so that Python child processes, which inherit PYTHONPATH
 and import this module again, leave debugging alone.
 
+The proxy also sets PTVSD_PROXY_PID (itself) and PTVSD_APP_TREE (a marker every process
+of this start of the app inherits). The app's first process and debugpy's adapter, and
+every process forked from them, watch the proxy: when it dies, even by SIGKILL, which
+leaves it no chance to clean up, they end every process carrying the marker, and then
+themselves, so no debugger or app outlives its proxy.
+
 Whatever happens, this module never raises: a broken debugger must not take the site
 down. Failures are one ``ptvsd-bootstrap:`` line on stderr, and the app runs undebugged.
 Keep it Python 3.7+ and free of third-party imports other than debugpy itself.
@@ -31,6 +37,8 @@ _DEFAULT_ADDRESS = "localhost:5678"
 _OWNER_VARIABLE = "PTVSD_BOOTSTRAP_PID"
 _NODELAY_VARIABLE = "PTVSD_BOOTSTRAP_NODELAY"
 _SOCKETS_VARIABLE = "PTVSD_BOOTSTRAP_SOCKETS"
+_PROXY_PID_VARIABLE = "PTVSD_PROXY_PID"
+_TREE_VARIABLE = "PTVSD_APP_TREE"
 _shadowed = None  # The sitecustomize module ours hides, once it has run.
 
 
@@ -188,6 +196,70 @@ def _install_nodelay_hook(pydevd):
     pydevd.PyDB.initialize_network = initialize_network
 
 
+def _end_app_tree(marker):
+    """SIGKILL every process whose environment carries ``marker``, this one last."""
+    import signal
+
+    entry = ("%s=%s" % (_TREE_VARIABLE, marker)).encode()
+    me = os.getpid()
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == me:
+            continue
+        try:
+            with open("/proc/%s/environ" % name, "rb") as f:
+                if entry in f.read().split(b"\0"):
+                    os.kill(int(name), signal.SIGKILL)
+        except OSError:
+            pass  # Gone already, or another user's: not of this tree either way.
+    os.kill(me, signal.SIGKILL)
+
+
+def _watch_proxy():
+    """End this app tree when the proxy that started it dies. Linux only; quietly nothing elsewhere."""
+    marker = os.environ.get(_TREE_VARIABLE)
+    try:
+        proxy = int(os.environ.get(_PROXY_PID_VARIABLE) or "")
+    except ValueError:
+        return
+    if not marker or not sys.platform.startswith("linux"):
+        return
+
+    import threading
+
+    def wait_for_proxy_exit():
+        try:
+            # A pidfd becomes readable when the process exits, whoever reaps it, and cannot be fooled by pid reuse.
+            fd = os.pidfd_open(proxy)
+        except ProcessLookupError:
+            fd = None  # Gone already.
+        except (AttributeError, OSError):
+            fd = -1  # Python before 3.9 or Linux before 5.3: poll instead.
+        if fd is not None and fd >= 0:
+            import select
+
+            select.select([fd], [], [])
+        elif fd == -1:
+            import time
+
+            while True:
+                time.sleep(1)
+                try:
+                    os.kill(proxy, 0)
+                except ProcessLookupError:
+                    break
+                except OSError:
+                    pass  # Alive, only not ours to signal.
+        _end_app_tree(marker)
+
+    def start():
+        threading.Thread(target=wait_for_proxy_exit, name="ptvsd-proxy-watch", daemon=True).start()
+
+    start()
+    # Threads do not survive fork: gunicorn's workers, and the daemon debugpy's adapter makes of itself, watch anew.
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=start)
+
+
 def _write_report(path, report):
     import json
 
@@ -268,6 +340,13 @@ def _start_debugging():
     return report
 
 
+def _start_watching():
+    try:
+        _watch_proxy()
+    except Exception as exc:
+        _say("cannot watch the proxy (%s: %s); if it dies, this app may outlive it" % (type(exc).__name__, exc))
+
+
 def _main():
     try:
         _chain_shadowed_sitecustomize()
@@ -277,15 +356,18 @@ def _main():
     if os.environ.get(_OWNER_VARIABLE):
         # A parent already made the decision for this process tree; if this is the adapter
         # it started, its sockets are the debugger's.
-        if _nodelay_mode() == "all" and _is_debugpy_adapter():
-            try:
-                _install_adapter_nodelay()
-            except Exception as exc:
-                _say("TCP_NODELAY not set in debugpy's adapter (%s: %s); debugging works, just slower"
-                     % (type(exc).__name__, exc))
+        if _is_debugpy_adapter():
+            _start_watching()
+            if _nodelay_mode() == "all":
+                try:
+                    _install_adapter_nodelay()
+                except Exception as exc:
+                    _say("TCP_NODELAY not set in debugpy's adapter (%s: %s); debugging works, just slower"
+                         % (type(exc).__name__, exc))
         return
     # Before listen: debugpy's adapter is a child Python that imports this module too.
     os.environ[_OWNER_VARIABLE] = str(os.getpid())
+    _start_watching()
 
     report = _start_debugging()
     path = os.environ.get("PTVSD_BOOTSTRAP_REPORT")
