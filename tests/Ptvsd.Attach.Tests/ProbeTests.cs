@@ -127,6 +127,32 @@ public sealed class ProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_debug_port_held_by_another_process_fails_the_fifth_check_naming_that()
+    {
+        var ct = TestTimeouts.Default();
+        var python = PythonEnvironment.Require();
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var debugPort = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            // Any Python app: the bootstrap it imports finds the debug port taken.
+            options.AppCommand = [python.Path, "-c", "import os, time, socket; s = socket.create_server(('127.0.0.1', int(os.environ['PORT']))); time.sleep(600)"];
+            options.DebugServer = RunningProxy.Loopback(debugPort);
+        });
+        while ((await proxy.GetStatusAsync(ct))["debugServer"]?["bootstrapError"] is null)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        var run = await ProbeAsync(AttachProcess.UriFor(proxy));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"✗ debug server reachable: 127.0.0.1:{debugPort} behind the proxy is held by a process that is not this app's debugger. Likely cause: another program", run.OutputLines[5]);
+        Assert.Contains("Fix: set WSGI_PTVSD_ADDRESS to a free port", run.OutputLines[5]);
+    }
+
+    [Fact]
     public async Task A_proxy_without_a_secret_passes_the_upgrade_check_and_fails_the_secret_check_as_a_closed_relay()
     {
         await using var proxy = await RunningProxy.StartAsync(output, withSecret: false);

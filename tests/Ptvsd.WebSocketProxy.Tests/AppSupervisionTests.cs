@@ -184,6 +184,33 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_debug_port_another_process_holds_is_not_reported_as_the_apps_debugger()
+    {
+        var ct = TestTimeouts.Default();
+        var python = PythonEnvironment.Require();
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var debugPort = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.AppCommand = [python.Path, PlainApp];
+            options.DebugServer = AuthenticationTests.Loopback(debugPort);
+        });
+        using var http = new HttpClient { BaseAddress = proxy.BaseUri };
+        await GetWhenUpAsync(http, "/", ct);
+
+        JsonNode debugServer;
+        while ((debugServer = (await proxy.GetStatusAsync(ct))["debugServer"]!)["bootstrapError"] is null)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        Assert.Contains("in use", (string?)debugServer["bootstrapError"]);
+        Assert.False((bool)debugServer["reachable"]!);
+        Assert.True((bool)debugServer["heldByAnotherProcess"]!);
+    }
+
+    [Fact]
     public async Task Without_an_app_other_paths_get_404_with_a_hint()
     {
         await using var proxy = await RunningProxy.StartAsync(output);

@@ -221,6 +221,13 @@ internal sealed class SiteProbe(SiteClient site)
     private static Diagnosis DiagnoseDebugServer(JsonObject status, string address)
     {
         var problem = $"nothing listens at {address} behind the proxy";
+        if (status["debugServer"]?["heldByAnotherProcess"]?.GetValueKind() == JsonValueKind.True)
+        {
+            return new Diagnosis($"{address} behind the proxy is held by a process that is not this app's debugger",
+                "another program on the host, or a debugger left by an earlier run of the app, took the debug port first",
+                "set WSGI_PTVSD_ADDRESS to a free port (e.g. 127.0.0.1:5679) in the site's app settings, or stop what holds the port, then restart the site");
+        }
+
         if ((string?)status["debugServer"]?["bootstrapError"] is { Length: > 0 } bootstrapError)
         {
             return new Diagnosis(problem,

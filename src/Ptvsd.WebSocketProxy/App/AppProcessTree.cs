@@ -96,6 +96,73 @@ internal sealed class AppProcessTree
         return killed;
     }
 
+    /// <summary>
+    /// Whether the TCP listener on <paramref name="port"/> belongs to a process of this tree; null where that cannot be
+    /// told (not Linux). A stale debugpy adapter of an earlier start, or any other program, may hold the debug port.
+    /// </summary>
+    public bool? OwnsListener(int port)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var sockets = ListeningSockets(port);
+        if (sockets.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var pid in FindProcesses())
+        {
+            try
+            {
+                foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+                {
+                    if (new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target))
+                    {
+                        return true;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Exited meanwhile.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The <c>socket:[INODE]</c> names of the TCP sockets listening on <paramref name="port"/> (IPv4 and IPv6).</summary>
+    private static HashSet<string> ListeningSockets(int port)
+    {
+        const string Listen = "0A";
+        var portHex = port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        var sockets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            try
+            {
+                // "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ..."
+                foreach (var line in File.ReadLines(table).Skip(1))
+                {
+                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length > 9 && fields[3] == Listen && fields[1].EndsWith(":" + portHex, StringComparison.Ordinal))
+                    {
+                        sockets.Add($"socket:[{fields[9]}]");
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // No IPv6 on this host.
+            }
+        }
+
+        return sockets;
+    }
+
     private static bool IsChildOfProxy(int pid)
     {
         try

@@ -25,6 +25,7 @@ public sealed partial class AppSupervisor : BackgroundService
     private readonly ProxyOptions _options;
     private readonly ILogger<AppSupervisor> _logger;
     private volatile AppStatus _status;
+    private volatile AppProcessTree? _tree;
 
     public AppSupervisor(ProxyOptions options, BootstrapReport bootstrapReport, ILogger<AppSupervisor> logger)
     {
@@ -39,6 +40,12 @@ public sealed partial class AppSupervisor : BackgroundService
     public AppStatus Status => _status;
 
     public BootstrapReport BootstrapReport { get; }
+
+    /// <summary>
+    /// Whether the listener on the debug port belongs to the app now running (its debugpy adapter); null when that
+    /// cannot be told (not Linux, or an app the proxy did not start).
+    /// </summary>
+    public bool? OwnsDebugServerListener() => _tree?.OwnsListener(_options.DebugServer.Port);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,7 +93,7 @@ public sealed partial class AppSupervisor : BackgroundService
     {
         var port = ReserveLoopbackPort();
         BootstrapReport.Delete();
-        var tree = new AppProcessTree();
+        var tree = _tree = new AppProcessTree();
         var startInfo = AppLaunch.Create(_options, port, BootstrapReport, tree);
         var started = Stopwatch.GetTimestamp();
 

@@ -42,10 +42,16 @@ public sealed class ProxyStatus(ProxyOptions options, AppSupervisor app, Session
         var report = app.BootstrapReport.Read();
         var status = Public();
         status["authenticated"] = true;
+
+        // Reachable means this app's debugger listens: a listener of anyone else's (an adapter an earlier start left,
+        // another program) would take the attach somewhere it must not go, or nowhere.
+        var listening = probe.IsListening();
+        var ours = listening ? app.OwnsDebugServerListener() : null;
         status["debugServer"] = new JsonObject
         {
             ["address"] = options.DebugServer.ToString(),
-            ["reachable"] = probe.IsListening(),
+            ["reachable"] = listening && ours != false,
+            ["heldByAnotherProcess"] = listening && ours == false,
             ["bootstrapError"] = report?["error"]?.DeepClone(),
         };
         status["app"] = new JsonObject
