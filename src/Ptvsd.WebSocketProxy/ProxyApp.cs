@@ -67,6 +67,7 @@ public static class ProxyApp
         builder.Services.AddSingleton<DebugSessionRelay>();
         builder.Services.AddSingleton<ProxyStatus>();
         builder.Services.AddSingleton<DebugEndpoint>();
+        builder.Services.AddSingleton<RestartEndpoint>();
         builder.Services.AddSingleton<AppSupervisor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AppSupervisor>());
         builder.Services.AddHttpForwarder();
@@ -103,6 +104,11 @@ public static class ProxyApp
         if (target.Path.Equals(DebugEndpoint.Path, StringComparison.OrdinalIgnoreCase) || target.Path.Equals(DebugEndpoint.Path + "/", StringComparison.OrdinalIgnoreCase))
         {
             return services.GetRequiredService<DebugEndpoint>().HandleAsync(context);
+        }
+
+        if (target.Path.Equals(RestartEndpoint.Path, StringComparison.OrdinalIgnoreCase))
+        {
+            return services.GetRequiredService<RestartEndpoint>().HandleAsync(context);
         }
 
         // 3. Files that hold the secret's verifier or the proxy itself are never handed to the app, which might serve

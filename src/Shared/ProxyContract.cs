@@ -8,6 +8,9 @@ internal static class ProxyContract
     /// <summary>The proxy's endpoint, always at the site's root: the debug WebSocket and its status page.</summary>
     public const string DebugPath = "/ptvsd";
 
+    /// <summary>Where an authenticated POST (Bearer only) restarts the app and its debugger.</summary>
+    public const string RestartPath = DebugPath + "/restart";
+
     /// <summary>
     /// The response header that says why the proxy refused a debug session with 503, since a WebSocket client sees the
     /// status and headers of a refused upgrade but not its body.

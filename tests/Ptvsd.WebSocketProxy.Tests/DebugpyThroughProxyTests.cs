@@ -45,6 +45,29 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
         await BreakInHelloAsync(proxy, "Restarted", ct);
     }
 
+    [Fact]
+    public async Task A_restart_through_the_endpoint_gives_a_new_app_process_whose_debugger_attaches()
+    {
+        var ct = TestTimeouts.Default(120);
+        await using var proxy = await StartFlaskHelloAsync(ct);
+        var debugPort = proxy.Options.DebugServer.Port;
+        var firstPid = (int)(await proxy.GetStatusAsync(ct))["app"]!["pid"]!;
+        var oldAdapter = Assert.Single(ProcessTree.FindByCommandLine(IsAdapterFor(debugPort)));
+
+        using var response = await RestartEndpointTests.PostRestartAsync(proxy, "Bearer " + proxy.Secret, ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(firstPid, (int)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["previousPid"]!);
+        await Poll.UntilAsync(
+            () => proxy.GetStatusAsync(ct).Result["app"] is { } app && (string?)app["state"] == "running" && (int?)app["pid"] is { } pid && pid != firstPid,
+            TimeSpan.FromSeconds(30), ct, "the app restarted");
+        await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, debugPort), TimeSpan.FromSeconds(30), ct);
+        Assert.False(ProcessTree.IsRunning(oldAdapter), "the old start's adapter must be gone");
+        var processId = await FlaskHelloSite.BreakInHelloAsync(async token => new DapClient(await proxy.ConnectAsync(token), output.WriteLine), proxy.BaseUri, "AfterRestart", ct);
+        Assert.NotEqual(firstPid, processId);
+        Assert.Contains(proxy.Logs.Lines, line => line.Contains("Restarting the app on request (restart 1)", StringComparison.Ordinal));
+    }
+
     private static Func<string, bool> IsAdapterFor(int port) =>
         commandLine => commandLine.Contains("debugpy/adapter", StringComparison.Ordinal) && commandLine.Contains($"--port {port} ", StringComparison.Ordinal);
 

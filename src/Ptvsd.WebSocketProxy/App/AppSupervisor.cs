@@ -26,6 +26,7 @@ public sealed partial class AppSupervisor : BackgroundService
     private readonly ILogger<AppSupervisor> _logger;
     private volatile AppStatus _status;
     private volatile AppProcessTree? _tree;
+    private volatile CancellationTokenSource _restartRequest = new();
 
     public AppSupervisor(ProxyOptions options, BootstrapReport bootstrapReport, ILogger<AppSupervisor> logger)
     {
@@ -47,6 +48,21 @@ public sealed partial class AppSupervisor : BackgroundService
     /// </summary>
     public bool? OwnsDebugServerListener() => _tree?.OwnsListener(_options.DebugServer.Port);
 
+    /// <summary>
+    /// Ends the running app with everything its start left running and starts it again at once (or cuts a restart
+    /// delay short); false when the proxy starts no app.
+    /// </summary>
+    public bool RequestRestart()
+    {
+        if (_options.AppCommand.Count == 0)
+        {
+            return false;
+        }
+
+        _restartRequest.Cancel();
+        return true;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_options.AppCommand.Count == 0)
@@ -58,25 +74,39 @@ public sealed partial class AppSupervisor : BackgroundService
         var restarts = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var ranFor = await RunOnceAsync(restarts, stoppingToken);
+            var restartRequest = _restartRequest;
+            var (ranFor, onRequest) = await RunOnceAsync(restarts, restartRequest.Token, stoppingToken);
             if (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
 
-            restartDelay = ranFor >= StableRunTime ? FirstRestartDelay : restartDelay;
+            restartDelay = ranFor >= StableRunTime || onRequest ? FirstRestartDelay : restartDelay;
             restarts++;
             _status = _status with { State = AppState.Restarting, ProcessId = null, Url = null, Restarts = restarts };
+            if (onRequest)
+            {
+                // Not disposed: a request racing this swap may still cancel the old one, harmlessly.
+                _restartRequest = new CancellationTokenSource();
+                Log.RestartingOnRequest(_logger, restarts);
+                continue;
+            }
 
             // Said once the delay is over: on a normal stop the app often exits first (the stop signal reaches its
             // process group too), and the proxy, stopping a moment later, must not claim a restart it never makes.
             try
             {
-                await Task.Delay(restartDelay, stoppingToken);
+                using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, restartRequest.Token);
+                await Task.Delay(restartDelay, delay.Token);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
             }
             catch (OperationCanceledException)
             {
-                break;
+                // A restart asked for during the delay: now, then.
+                _restartRequest = new CancellationTokenSource();
             }
 
             Log.Restarting(_logger, restarts, restartDelay.TotalSeconds);
@@ -88,8 +118,8 @@ public sealed partial class AppSupervisor : BackgroundService
         BootstrapReport.Delete();
     }
 
-    /// <summary>Runs the app until it exits or the proxy stops; returns how long it ran.</summary>
-    private async Task<TimeSpan> RunOnceAsync(int restarts, CancellationToken stoppingToken)
+    /// <summary>Runs the app until it exits, a restart is asked for, or the proxy stops; returns how long it ran and whether it was asked to restart.</summary>
+    private async Task<(TimeSpan RanFor, bool OnRequest)> RunOnceAsync(int restarts, CancellationToken restartRequest, CancellationToken stoppingToken)
     {
         var port = ReserveLoopbackPort();
         BootstrapReport.Delete();
@@ -111,7 +141,7 @@ public sealed partial class AppSupervisor : BackgroundService
             var problem = $"could not start '{startInfo.FileName}': {ex.Message}";
             Log.StartFailed(_logger, startInfo.FileName, ex.Message);
             _status = _status with { LastExit = problem };
-            return TimeSpan.Zero;
+            return (TimeSpan.Zero, false);
         }
 
         process.BeginOutputReadLine();
@@ -120,9 +150,10 @@ public sealed partial class AppSupervisor : BackgroundService
         _status = new AppStatus(AppState.Starting, url, process.Id, restarts, _status.LastExit);
         Log.Started(_logger, process.Id, port, string.Join(' ', _options.AppCommand));
 
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, restartRequest);
         try
         {
-            await WaitUntilListeningAsync(process, port, stoppingToken);
+            await WaitUntilListeningAsync(process, port, run.Token);
             if (!process.HasExited)
             {
                 _status = _status with { State = AppState.Running };
@@ -131,12 +162,18 @@ public sealed partial class AppSupervisor : BackgroundService
 
             // Not WaitForExitAsync: it also waits for the end of the app's output, which a grandchild that
             // inherited stdout can hold open long after the app itself has died.
-            await exited.Task.WaitAsync(stoppingToken);
+            await exited.Task.WaitAsync(run.Token);
         }
         catch (OperationCanceledException)
         {
             await StopAsync(process, tree, exited.Task);
-            return Stopwatch.GetElapsedTime(started);
+            var onRequest = !stoppingToken.IsCancellationRequested;
+            if (onRequest)
+            {
+                _status = _status with { LastExit = "restarted on request" };
+            }
+
+            return (Stopwatch.GetElapsedTime(started), onRequest);
         }
 
         var ranFor = Stopwatch.GetElapsedTime(started);
@@ -144,7 +181,7 @@ public sealed partial class AppSupervisor : BackgroundService
         _status = _status with { LastExit = exit };
         Log.Exited(_logger, process.Id, process.ExitCode, ranFor.TotalSeconds);
         EndLeftovers(process.Id, tree);
-        return ranFor;
+        return (ranFor, false);
     }
 
     private static async Task WaitUntilListeningAsync(Process process, int port, CancellationToken stoppingToken)
@@ -222,6 +259,9 @@ public sealed partial class AppSupervisor : BackgroundService
 
         [LoggerMessage(23, LogLevel.Warning, "Restarting the app (restart {Restarts}, after {DelaySeconds:0.#} s)", EventName = "AppRestarting")]
         public static partial void Restarting(ILogger logger, int restarts, double delaySeconds);
+
+        [LoggerMessage(28, LogLevel.Information, "Restarting the app on request (restart {Restarts})", EventName = "AppRestartingOnRequest")]
+        public static partial void RestartingOnRequest(ILogger logger, int restarts);
 
         [LoggerMessage(24, LogLevel.Error, "Could not start the app '{FileName}': {Problem}. Check the command after '--'.", EventName = "AppStartFailed")]
         public static partial void StartFailed(ILogger logger, string fileName, string problem);

@@ -36,6 +36,10 @@ public readonly struct Credentials
     /// <summary>Why the header was malformed, safe to show to the client (it never quotes the header).</summary>
     public string? Problem { get; }
 
+    /// <summary>Whether <paramref name="header"/> uses the Bearer scheme, which no browser sends on its own.</summary>
+    public static bool IsBearer(string? header) =>
+        header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
     public static Credentials FromAuthorizationHeader(string? header)
     {
         if (string.IsNullOrWhiteSpace(header))
