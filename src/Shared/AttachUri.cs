@@ -51,6 +51,9 @@ internal sealed class AttachUri
     /// <summary>The debug endpoint over plain HTTP(S), for requests that are not WebSocket sessions.</summary>
     public Uri DebugEndpointUri => new($"{HttpScheme}://{Authority}{DebugPath}");
 
+    /// <summary>Where an authenticated POST restarts the app and its debugger.</summary>
+    public Uri RestartUri => new($"{HttpScheme}://{Authority}{ProxyContract.RestartPath}");
+
     /// <summary>The URI with <c>***</c> in place of the secret: the only form that is ever shown.</summary>
     public string Display => $"{(IsSecure ? "wss" : "ws")}://***@{Authority}{DebugPath}";
 

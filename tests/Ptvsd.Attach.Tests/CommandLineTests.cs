@@ -31,8 +31,8 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         { ["attach", Uri, "--remote-root", " "], $"attach: --remote-root is empty; give the app's folder on the site, e.g. /home/site/wwwroot; {AttachHelp}" },
         { ["probe", Uri, "--port", "5678"], "probe: unknown option '--port'; run `ptvsd probe --help` for the options" },
         { ["probe", $"https://{Secret}@example.com/ptvsd"], $"the attach URI starts with https://, which is not a WebSocket scheme: use wss:// (or ws:// for a proxy without TLS). Accepted forms: {AttachUriParser.AcceptedForms}" },
-        { [Uri], "the first argument must be a command: attach or probe (see ptvsd --help)" },
-        { ["debug", Uri], "the first argument must be a command: attach or probe (see ptvsd --help)" },
+        { [Uri], "the first argument must be a command: attach, probe or restart (see ptvsd --help)" },
+        { ["debug", Uri], "the first argument must be a command: attach, probe or restart (see ptvsd --help)" },
     };
 
     [Theory]

@@ -19,6 +19,7 @@ internal static class Cli
         Usage:
           ptvsd attach URI [options]   Bridge a local port (127.0.0.1:5678) to the site, for VS Code or Visual Studio to attach to
           ptvsd probe URI [options]    Explain why attaching fails
+          ptvsd restart URI [options]  Restart the site's app and its debugger (a debugger that never answers, say)
           ptvsd <command> --help       The command's options
           ptvsd --version
 
@@ -55,6 +56,7 @@ internal static class Cli
                 {
                     AttachCommand.Name => AttachCommand.Usage,
                     ProbeCommand.Name => ProbeCommand.Usage,
+                    RestartCommand.Name => RestartCommand.Usage,
                     _ => Usage,
                 });
                 return Success;
@@ -90,9 +92,18 @@ internal static class Cli
                     return Interrupted;
                 }
 
+            case RestartCommand.Name:
+                if (RestartCommand.Parse(rest) is not { } restart)
+                {
+                    output.WriteLine(RestartCommand.Usage);
+                    return Success;
+                }
+
+                return await RestartCommand.RunAsync(restart, output, errors, cancellationToken);
+
             default:
                 // Not quoted: a forgotten command word leaves the attach URI, secret and all, in its place.
-                throw new UsageException("the first argument must be a command: attach or probe (see ptvsd --help)");
+                throw new UsageException("the first argument must be a command: attach, probe or restart (see ptvsd --help)");
         }
     }
 }

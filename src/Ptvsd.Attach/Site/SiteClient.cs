@@ -104,6 +104,10 @@ internal sealed class SiteClient : IDisposable
         return SendAsync(request, withSecret, cancellationToken);
     }
 
+    /// <summary><c>POST /ptvsd/restart</c> with the secret: the proxy restarts the app and its debugger.</summary>
+    public Task<SiteResponse> PostRestartAsync(CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, Target.RestartUri), withSecret: true, cancellationToken);
+
     /// <summary>
     /// A WebSocket upgrade request to /ptvsd without credentials, answered like any request: the status tells
     /// whether the upgrade reached the proxy. No credentials, so it can never open a relay, and never counts as a
