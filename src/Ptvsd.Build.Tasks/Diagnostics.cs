@@ -66,7 +66,26 @@ internal static class Diagnostics
             $"PtvsdSiteUrl '{siteUrl}' has the path '{path}', but the debug proxy is the site's front door and serves its endpoint at the site's root, /ptvsd, only. " +
             "Fix: set PtvsdSiteUrl to the site's root URL (scheme, host and port), e.g. https://myapp.azurewebsites.net.");
 
-    public static void BadMaxDebugSessions(this TaskLoggingHelper log, string value) =>
+    /// <summary>Reads <c>PtvsdMaxDebugSessions</c>: null when empty; false, with PTVSD1109 logged, when it is no count.</summary>
+    public static bool TryReadMaxDebugSessions(this TaskLoggingHelper log, string? value, out int? cap)
+    {
+        cap = null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return true;
+        }
+
+        if (!Ptvsd.Contract.ProxyContract.TryParseMaxDebugSessions(value, out var parsed))
+        {
+            log.BadMaxDebugSessions(value!.Trim());
+            return false;
+        }
+
+        cap = parsed;
+        return true;
+    }
+
+    private static void BadMaxDebugSessions(this TaskLoggingHelper log, string value) =>
         log.LogError(null, InvalidMaxDebugSessions, null, null, 0, 0, 0, 0,
             $"PtvsdMaxDebugSessions '{value}' is not a whole number from 1 to {Ptvsd.Contract.ProxyContract.MaxDebugSessionsLimit}. " +
             $"Fix: set it to the number of debug sessions to allow at once (one per gunicorn worker, plus one), or leave it empty for {Ptvsd.Contract.ProxyContract.DefaultMaxDebugSessions}.");

@@ -35,16 +35,9 @@ public sealed class WritePublishTransform : Task
 
     public override bool Execute()
     {
-        int? maxDebugSessions = null;
-        if (!string.IsNullOrWhiteSpace(MaxDebugSessions))
+        if (!Log.TryReadMaxDebugSessions(MaxDebugSessions, out var maxDebugSessions))
         {
-            if (!ProxyContract.TryParseMaxDebugSessions(MaxDebugSessions, out var cap))
-            {
-                Log.BadMaxDebugSessions(MaxDebugSessions!.Trim());
-                return false;
-            }
-
-            maxDebugSessions = cap;
+            return false;
         }
 
         XDocument document;

@@ -43,16 +43,9 @@ public sealed class WriteStartupScript : Task
     public override bool Execute()
     {
         // Checked here as well as where web.config gets it: the value goes into a shell script.
-        int? maxDebugSessions = null;
-        if (!string.IsNullOrWhiteSpace(MaxDebugSessions))
+        if (!Log.TryReadMaxDebugSessions(MaxDebugSessions, out var maxDebugSessions))
         {
-            if (!ProxyContract.TryParseMaxDebugSessions(MaxDebugSessions, out var cap))
-            {
-                Log.BadMaxDebugSessions(MaxDebugSessions!.Trim());
-                return false;
-            }
-
-            maxDebugSessions = cap;
+            return false;
         }
 
         var chosen = ChooseAppCommand();
