@@ -64,6 +64,7 @@ public static class ProxyApp
         builder.Services.AddSingleton<DebugAuthenticator>();
         builder.Services.AddSingleton<SessionLimiter>();
         builder.Services.AddSingleton<DebugServerProbe>();
+        builder.Services.AddSingleton<DebugServerHealth>();
         builder.Services.AddSingleton<DebugSessionRelay>();
         builder.Services.AddSingleton<ProxyStatus>();
         builder.Services.AddSingleton<DebugEndpoint>();

@@ -153,6 +153,31 @@ public sealed class ProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_debug_server_that_accepts_but_never_answers_fails_the_fifth_check_suggesting_a_restart()
+    {
+        var ct = TestTimeouts.Default();
+        await using var wedged = new CountingTcpListener();
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.DebugServer = RunningProxy.Loopback(wedged.Port);
+            options.DebugServerAnswerTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        using var debugger = await proxy.ConnectAsync(ct);
+        await debugger.SendAsync("Content-Length: 2\r\n\r\n{}"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Binary, true, ct);
+        while ((await proxy.GetStatusAsync(ct))["debugServer"]?["unansweredSince"] is null)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        var run = await ProbeAsync(AttachProcess.UriFor(proxy));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"✗ debug server reachable: debugpy listens at 127.0.0.1:{wedged.Port} but has not answered a debugger since ", run.OutputLines[5]);
+        Assert.Contains($"Fix: restart the app and its debugger: `ptvsd restart ws://***@{proxy.BaseUri.Authority}/ptvsd`", run.OutputLines[5]);
+        Assert.Equal(1, wedged.AcceptedCount);
+    }
+
+    [Fact]
     public async Task A_proxy_without_a_secret_passes_the_upgrade_check_and_fails_the_secret_check_as_a_closed_relay()
     {
         await using var proxy = await RunningProxy.StartAsync(output, withSecret: false);

@@ -24,6 +24,27 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Twenty_clients_that_reset_right_after_their_first_bytes_leave_debugpy_healthy_for_a_real_attach()
+    {
+        var ct = TestTimeouts.Default(180);
+        await using var proxy = await StartFlaskHelloAsync(ct);
+        await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, proxy.Options.DebugServer.Port), TimeSpan.FromSeconds(30), ct);
+        var body = "{\"seq\":1,\"type\":\"request\",\"command\":\"initialize\",\"arguments\":{\"adapterID\":\"reset\"}}"u8.ToArray();
+        byte[] initialize = [.. System.Text.Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n"), .. body];
+
+        // A debugger whose network drops just after it spoke: the proxy has dialled debugpy with those bytes and must
+        // not hang up on the adapter before it answers, which would leave it answering nobody ever again.
+        for (var i = 0; i < 20; i++)
+        {
+            using var client = await RawWebSocket.ConnectAsync(proxy.BaseUri, proxy.BasicAuthorization, ct);
+            await client.SendBinaryFrameAsync(initialize, ct);
+            client.Reset();
+        }
+
+        await BreakInHelloAsync(proxy, "AfterResets", ct);
+    }
+
+    [Fact]
     public async Task After_the_app_is_killed_under_its_running_debugger_the_restarted_app_is_debuggable_and_nothing_of_the_old_one_remains()
     {
         var ct = TestTimeouts.Default(120);

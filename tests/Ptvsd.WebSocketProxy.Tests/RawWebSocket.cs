@@ -65,5 +65,12 @@ internal sealed class RawWebSocket : IDisposable
         await _socket.SendAsync(frame, ct);
     }
 
+    /// <summary>Drops the connection with a TCP reset, as a client whose network is lost mid-send.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(enable: true, seconds: 0);
+        _socket.Close();
+    }
+
     public void Dispose() => _socket.Dispose();
 }

@@ -137,6 +137,49 @@ public sealed class RelayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_debug_server_that_accepts_but_never_answers_is_reported_as_silent()
+    {
+        var ct = TestTimeouts.Default();
+        await using var silent = new CountingTcpListener();
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.DebugServer = AuthenticationTests.Loopback(silent.Port);
+            options.DebugServerAnswerTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        Assert.Null((string?)(await proxy.GetStatusAsync(ct))["debugServer"]!["unansweredSince"]);
+
+        using (var client = await proxy.ConnectAsync(ct))
+        {
+            await client.SendAsync("Content-Length: 2\r\n\r\n{}"u8.ToArray(), WebSocketMessageType.Binary, true, ct);
+            await WaitUntilAsync(() => silent.BytesReceived > 0, TimeSpan.FromSeconds(10), ct);
+            await Poll.UntilAsync(() => proxy.GetStatusAsync(ct).Result["debugServer"]!["unansweredSince"] is not null, TimeSpan.FromSeconds(10), ct, "the silence reported");
+            Assert.Contains(proxy.Logs.Lines, line => line.Contains("the debug server has not answered the debugger in 0 s", StringComparison.Ordinal));
+        }
+
+        // The listener table alone calls it reachable: only the silence tells.
+        Assert.True((bool)(await proxy.GetStatusAsync(ct))["debugServer"]!["reachable"]!);
+    }
+
+    [Fact]
+    public async Task A_debug_server_that_answers_is_never_reported_as_silent()
+    {
+        var ct = TestTimeouts.Default();
+        await using var echo = new TcpEchoServer();
+        await using var proxy = await RunningProxy.StartAsync(output, options =>
+        {
+            options.DebugServer = AuthenticationTests.Loopback(echo.Port);
+            options.DebugServerAnswerTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        using var client = await proxy.ConnectAsync(ct);
+        await client.SendAsync("x"u8.ToArray(), WebSocketMessageType.Binary, true, ct);
+        await client.ReceiveAsync(new byte[8], ct);
+
+        await Task.Delay(600, ct);
+
+        Assert.Null((string?)(await proxy.GetStatusAsync(ct))["debugServer"]!["unansweredSince"]);
+    }
+
+    [Fact]
     public async Task A_client_that_vanishes_without_a_close_loses_its_debug_server_connection_within_the_keep_alive_timeout()
     {
         var ct = TestTimeouts.Default();

@@ -88,6 +88,15 @@ internal sealed class SiteProbe(SiteClient site)
         var address = (string?)debugServer?["address"] ?? "the debug server address";
         if (debugServer?["reachable"]?.GetValueKind() == JsonValueKind.True)
         {
+            // Listening is not answering: a wedged adapter accepts every connection and answers none.
+            if ((string?)debugServer["unansweredSince"] is { Length: > 0 } since)
+            {
+                return report.Fail(ProbeCheck.DebugServerReachable, new Diagnosis(
+                    $"debugpy listens at {address} but has not answered a debugger since {since}",
+                    "its adapter is stuck (after a debugger that left mid-session, or an empty connection to its port)",
+                    $"restart the app and its debugger: `ptvsd restart {site.Target.Display}` (with the real secret, or --project)"));
+            }
+
             report.Pass(ProbeCheck.DebugServerReachable, DescribeDebugServer(status, address));
             return report;
         }

@@ -24,13 +24,15 @@ public sealed partial class AppSupervisor : BackgroundService
 
     private readonly ProxyOptions _options;
     private readonly ILogger<AppSupervisor> _logger;
+    private readonly DebugServerHealth _debugServerHealth;
     private volatile AppStatus _status;
     private volatile AppProcessTree? _tree;
     private volatile CancellationTokenSource _restartRequest = new();
 
-    public AppSupervisor(ProxyOptions options, BootstrapReport bootstrapReport, ILogger<AppSupervisor> logger)
+    public AppSupervisor(ProxyOptions options, BootstrapReport bootstrapReport, DebugServerHealth debugServerHealth, ILogger<AppSupervisor> logger)
     {
         _options = options;
+        _debugServerHealth = debugServerHealth;
         _logger = logger;
         BootstrapReport = bootstrapReport;
         _status = options.AppUrl is not null
@@ -124,6 +126,9 @@ public sealed partial class AppSupervisor : BackgroundService
         var port = ReserveLoopbackPort();
         BootstrapReport.Delete();
         var tree = _tree = new AppProcessTree();
+
+        // A new start has a new debugger: whether the last one answered says nothing of it.
+        _debugServerHealth.Answered();
         var startInfo = AppLaunch.Create(_options, port, BootstrapReport, tree);
         var started = Stopwatch.GetTimestamp();
 

@@ -51,5 +51,8 @@ public sealed class ProxyOptions
 
     public TimeSpan AppRestartMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a debugger's first bytes may go unanswered before the debug server is reported as not answering.</summary>
+    public TimeSpan DebugServerAnswerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool HasApp => AppCommand.Count > 0 || AppUrl is not null;
 }

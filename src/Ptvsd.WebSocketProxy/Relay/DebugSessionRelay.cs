@@ -8,10 +8,11 @@ namespace Ptvsd.WebSocketProxy.Relay;
 
 /// <summary>
 /// Relays one authenticated WebSocket to one TCP connection to the debug server, raw bytes both ways.
-/// The debug server is dialled only once the client has sent its first bytes, because a connection that
-/// opens and closes empty breaks debugpy's adapter for every later client.
+/// The debug server is dialled only once the client has sent its first bytes, and once dialled it is hung up on only
+/// after it has had its say, whatever the client does (see <see cref="HangUpAsync"/>): either mistake breaks debugpy's
+/// adapter for every later client.
 /// </summary>
-public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<DebugSessionRelay> logger)
+public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerHealth health, ILogger<DebugSessionRelay> logger)
 {
     // One message of debugpy's is rarely larger; bigger buffers only add memory per session.
     private const int BufferSize = 64 * 1024;
@@ -19,6 +20,13 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
 
     // How long one side may take to finish after the other has closed, before the session is torn down.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    // How long hanging up may wait for the debug server to speak, fall quiet and close its side after the EOF.
+    // debugpy's adapter does all of it within milliseconds; only a server that never answers waits this out.
+    private static readonly TimeSpan HangUpGrace = TimeSpan.FromSeconds(3);
+
+    // How long the debug server must have been silent before it is taken to have finished what it was writing.
+    private static readonly TimeSpan ServerQuietPeriod = TimeSpan.FromMilliseconds(100);
 
     public async Task RunAsync(WebSocket webSocket, string sessionId, CancellationToken cancellationToken)
     {
@@ -32,7 +40,9 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
             return;
         }
 
-        var (socket, connectProblem) = await ConnectAsync(cancellationToken);
+        // Once dialled, the connection is seen through whatever the client does: a dial cut off by the client's loss
+        // would reach the debug server as a connection that opens and closes empty.
+        var (socket, connectProblem) = await ConnectAsync();
         using var connected = socket;
         if (socket is null)
         {
@@ -43,20 +53,31 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
 
         Log.SessionConnected(logger, sessionId, options.DebugServer.ToString());
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // The debug server is read until the relay hangs up on it, not only until the client goes.
+        using var serverReading = new CancellationTokenSource();
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         var counters = new RelayCounters();
 
-        var clientToServer = PumpClientToServerAsync(webSocket, socket, stream, toServer, firstCount, counters, session.Token);
-        var serverToClient = PumpServerToClientAsync(webSocket, stream, counters, session.Token);
+        // A server that lets the client's first bytes go unanswered is reported (the status page, then ptvsd probe).
+        var serverAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var answerTimeout = new CancellationTokenSource(options.DebugServerAnswerTimeout);
+        using var unanswered = answerTimeout.Token.Register(() =>
+        {
+            if (!serverAnswered.Task.IsCompleted)
+            {
+                health.Unanswered();
+                Log.ServerNotAnswering(logger, sessionId, options.DebugServerAnswerTimeout.TotalSeconds);
+            }
+        });
+
+        var clientToServer = PumpClientToServerAsync(webSocket, stream, toServer, firstCount, counters, session.Token);
+        var serverToClient = PumpServerToClientAsync(webSocket, stream, counters, serverAnswered, health, serverReading.Token);
 
         var first = await Task.WhenAny(clientToServer, serverToClient);
         var ending = webSocket.State == WebSocketState.Aborted
             ? SessionEnding.ClientLost // Whatever either pump saw, a keep-alive timeout or a dropped client aborts the WebSocket.
             : clientToServer.IsCompletedSuccessfully || webSocket.State == WebSocketState.CloseReceived
-                // The client's close came first: the EOF it gave the debug server may make the server close at
-                // once, and that pump can finish before this one returns (a preempted thread between the shutdown
-                // and the return is enough). The close is recorded in the WebSocket's state before the shutdown,
-                // so the state tells even when the task does not yet. The session still ended by the client.
                 ? SessionEnding.ClientClosed
                 : SessionEnding.Of(first, serverSide: first == serverToClient);
         if (first.Exception is { } failure)
@@ -64,23 +85,22 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
             Log.PumpFailed(logger, sessionId, failure.InnerException?.GetType().Name, failure.InnerException?.Message);
         }
 
-        if (ending == SessionEnding.ClientClosed)
-        {
-            // The debug server got EOF; pass on whatever it still sends, then complete the close.
-            await WaitAsync(serverToClient, DrainTimeout);
-            await CloseAsync(webSocket, ending.CloseStatus, ending.Reason, session.Token);
-        }
-        else if (ending != SessionEnding.ClientLost)
+        if (ending == SessionEnding.ServerClosed || ending == SessionEnding.ServerLost)
         {
             // The debug server ended the session: tell the client why, then give it a moment to answer the close.
             await CloseAsync(webSocket, ending.CloseStatus, ending.Reason, session.Token);
             await WaitAsync(clientToServer, DrainTimeout);
         }
 
-        // A client that vanished (no close, or keep-alive pings unanswered) has nobody left to tell: the debug
-        // server's connection is simply dropped below.
+        // A client that closed still gets what the debug server says after the EOF; one that vanished (no close, or
+        // keep-alive pings unanswered) has nobody left to tell, and what the server says is dropped.
+        await HangUpAsync(socket, serverToClient, serverReading, counters);
+        if (ending == SessionEnding.ClientClosed)
+        {
+            await CloseAsync(webSocket, ending.CloseStatus, ending.Reason, session.Token);
+        }
+
         await session.CancelAsync();
-        socket.Close();
         await WaitAsync(Task.WhenAll(clientToServer, serverToClient), DrainTimeout);
 
         Log.SessionDisconnected(logger, sessionId, ending.Reason, counters.ToServer, counters.ToClient, Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -111,10 +131,9 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
     }
 
     /// <returns>The connected socket, or null and why the last address failed (for the log).</returns>
-    private async Task<(Socket? Socket, string Problem)> ConnectAsync(CancellationToken cancellationToken)
+    private async Task<(Socket? Socket, string Problem)> ConnectAsync()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout);
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
         var problem = "no address to connect to";
         foreach (var address in options.DebugServer.LoopbackAddresses)
         {
@@ -127,11 +146,6 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
                 socket.Dispose();
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-
                 problem = ex is SocketException socketError ? $"{address}: {socketError.SocketErrorCode}" : $"{address}: no answer within {ConnectTimeout.TotalSeconds:0} s";
             }
         }
@@ -140,7 +154,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
     }
 
     private static async Task PumpClientToServerAsync(
-        WebSocket webSocket, Socket socket, NetworkStream stream, byte[] buffer, int firstCount, RelayCounters counters, CancellationToken cancellationToken)
+        WebSocket webSocket, NetworkStream stream, byte[] buffer, int firstCount, RelayCounters counters, CancellationToken cancellationToken)
     {
         await stream.WriteAsync(buffer.AsMemory(0, firstCount), cancellationToken);
         counters.AddToServer(firstCount);
@@ -150,7 +164,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
             var result = await webSocket.ReceiveAsync(buffer, cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                socket.Shutdown(SocketShutdown.Send);
+                // The debug server hears of it when the relay hangs up, once it has had its say.
                 return;
             }
 
@@ -159,9 +173,15 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         }
     }
 
-    private static async Task PumpServerToClientAsync(WebSocket webSocket, NetworkStream stream, RelayCounters counters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the debug server until it closes or the relay hangs up, sending what it reads to the client while the
+    /// client is there and dropping it after, so that the server is never reset for want of a reader.
+    /// </summary>
+    private static async Task PumpServerToClientAsync(
+        WebSocket webSocket, NetworkStream stream, RelayCounters counters, TaskCompletionSource serverAnswered, DebugServerHealth health, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferSize];
+        var clientGone = false;
         while (true)
         {
             var count = await stream.ReadAsync(buffer, cancellationToken);
@@ -170,8 +190,65 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
                 return;
             }
 
-            await webSocket.SendAsync(buffer.AsMemory(0, count), WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
-            counters.AddToClient(count);
+            counters.ServerSpoke();
+            if (serverAnswered.TrySetResult())
+            {
+                health.Answered();
+            }
+
+            if (clientGone)
+            {
+                continue;
+            }
+
+            try
+            {
+                await webSocket.SendAsync(buffer.AsMemory(0, count), WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+                counters.AddToClient(count);
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // The client is gone (its side of the session ends on this too); the server's bytes have no one to go to.
+                clientGone = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the debug server's connection as a debugger that leaves does, once the server has had its say:
+    /// 1. wait until the server has spoken and then been quiet for a moment (or the grace period passes);
+    /// 2. EOF;
+    /// 3. keep reading until the server closes its side (or the grace period passes);
+    /// 4. close.
+    /// debugpy 1.6's adapter greets every connection with two writes on the thread that accepts connections, while
+    /// another thread already reads it. An EOF or a reset that arrives before those writes are done makes the reader
+    /// close the connection under the writer, which ends the accepting thread: the adapter keeps listening but never
+    /// accepts anyone again. Closing with the server's bytes unread sends a reset, so step 3 matters as much as step 1.
+    /// </summary>
+    private static async Task HangUpAsync(Socket socket, Task serverToClient, CancellationTokenSource serverReading, RelayCounters counters)
+    {
+        using var grace = new CancellationTokenSource(HangUpGrace);
+        try
+        {
+            while (!serverToClient.IsCompleted && !counters.ServerQuietFor(ServerQuietPeriod))
+            {
+                await Task.Delay(ServerQuietPeriod / 4, grace.Token);
+            }
+
+            if (!serverToClient.IsCompleted)
+            {
+                socket.Shutdown(SocketShutdown.Send);
+                await serverToClient.WaitAsync(grace.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            // The server reset the connection or let the grace period pass: either way it has had its say.
+        }
+        finally
+        {
+            await serverReading.CancelAsync();
+            socket.Close();
         }
     }
 
@@ -232,6 +309,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
     {
         private long _toServer;
         private long _toClient;
+        private long _serverSpokeAt;
 
         public long ToServer => Interlocked.Read(ref _toServer);
 
@@ -240,6 +318,12 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
         public void AddToServer(int count) => Interlocked.Add(ref _toServer, count);
 
         public void AddToClient(int count) => Interlocked.Add(ref _toClient, count);
+
+        public void ServerSpoke() => Interlocked.Exchange(ref _serverSpokeAt, Stopwatch.GetTimestamp());
+
+        /// <summary>Whether the debug server has spoken and been silent since for at least <paramref name="period"/>.</summary>
+        public bool ServerQuietFor(TimeSpan period) =>
+            Interlocked.Read(ref _serverSpokeAt) is var spokeAt and not 0 && Stopwatch.GetElapsedTime(spokeAt) >= period;
     }
 
     private static partial class Log
@@ -257,6 +341,9 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, ILogger<Debu
 
         [LoggerMessage(14, LogLevel.Debug, "Debug session {SessionId} relay stopped on {ExceptionType}: {Problem}", EventName = "RelayPumpFailed")]
         public static partial void PumpFailed(ILogger logger, string sessionId, string? exceptionType, string? problem);
+
+        [LoggerMessage(15, LogLevel.Warning, "Debug session {SessionId}: the debug server has not answered the debugger in {TimeoutSeconds:0} s; if it stays silent, restart the app (ptvsd restart)", EventName = "DebugServerNotAnswering")]
+        public static partial void ServerNotAnswering(ILogger logger, string sessionId, double timeoutSeconds);
 
         [LoggerMessage(13, LogLevel.Warning, "Debug session {SessionId}: the debug server is not reachable at {DebugServer} ({Problem})", EventName = "DebugServerUnreachable")]
         public static partial void DebugServerUnreachable(ILogger logger, string sessionId, string debugServer, string problem);

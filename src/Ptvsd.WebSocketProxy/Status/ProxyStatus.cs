@@ -10,7 +10,7 @@ namespace Ptvsd.WebSocketProxy.Status;
 /// What <c>GET /ptvsd</c> reports. Anyone may learn that the proxy is up and whether its relay is open;
 /// only a client holding the secret learns where the debug server is and how the app is doing.
 /// </summary>
-public sealed class ProxyStatus(ProxyOptions options, AppSupervisor app, SessionLimiter sessions, DebugServerProbe probe)
+public sealed class ProxyStatus(ProxyOptions options, AppSupervisor app, SessionLimiter sessions, DebugServerProbe probe, DebugServerHealth health)
 {
     public static string ProxyVersion { get; } =
         typeof(ProxyStatus).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
@@ -52,6 +52,7 @@ public sealed class ProxyStatus(ProxyOptions options, AppSupervisor app, Session
             ["address"] = options.DebugServer.ToString(),
             ["reachable"] = listening && ours != false,
             ["heldByAnotherProcess"] = listening && ours == false,
+            ["unansweredSince"] = health.UnansweredSince?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["bootstrapError"] = report?["error"]?.DeepClone(),
         };
         status["app"] = new JsonObject
