@@ -17,6 +17,7 @@ internal static class ProxyCommandLine
         RequireDefault(nameof(options.MaxAuthFailures), options.MaxAuthFailures, defaults.MaxAuthFailures);
         RequireDefault(nameof(options.AuthFailureWindow), options.AuthFailureWindow, defaults.AuthFailureWindow);
         RequireDefault(nameof(options.AppRestartMaxDelay), options.AppRestartMaxDelay, defaults.AppRestartMaxDelay);
+        RequireDefault(nameof(options.DebugServerAnswerTimeout), options.DebugServerAnswerTimeout, defaults.DebugServerAnswerTimeout);
         RequireDefault(nameof(options.BootstrapPath), options.BootstrapPath, Path.Combine(payload.Folder, "bootstrap"));
         if (options.KeepAliveInterval.Ticks % TimeSpan.TicksPerSecond != 0 || options.KeepAliveTimeout != 3 * options.KeepAliveInterval)
         {

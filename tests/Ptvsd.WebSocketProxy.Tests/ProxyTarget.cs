@@ -17,12 +17,16 @@ internal static class ProxyTarget
     public const string Variable = "PTVSD_PROXY_TARGET";
 
     /// <summary>
-    /// The trait that marks tests of the proxy's code alone, which start no proxy and so have nothing to run against
-    /// the executable; the executable's run filters them out (<c>ProxyTarget!=none</c>).
+    /// The trait that marks tests with nothing to run against the executable, which its run filters out
+    /// (<c>ProxyTarget!=none&amp;ProxyTarget!=assembly</c>).
     /// </summary>
     public const string Trait = "ProxyTarget";
 
+    /// <summary>Tests of the proxy's code alone: they start no proxy.</summary>
     public const string NoProxy = "none";
+
+    /// <summary>Tests that set what only the proxy's code can (a timing no user has reason to change, so no command-line form).</summary>
+    public const string AssemblyOnly = "assembly";
 
     private const string AssemblyName = "Ptvsd.WebSocketProxy";
 

@@ -137,6 +137,7 @@ public sealed class RelayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(ProxyTarget.Trait, ProxyTarget.AssemblyOnly)]
     public async Task A_debug_server_that_accepts_but_never_answers_is_reported_as_silent()
     {
         var ct = TestTimeouts.Default();
@@ -161,6 +162,7 @@ public sealed class RelayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(ProxyTarget.Trait, ProxyTarget.AssemblyOnly)]
     public async Task A_debug_server_that_answers_is_never_reported_as_silent()
     {
         var ct = TestTimeouts.Default();

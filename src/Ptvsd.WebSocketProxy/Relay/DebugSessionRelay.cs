@@ -21,12 +21,13 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
     // How long one side may take to finish after the other has closed, before the session is torn down.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    // How long hanging up may wait for the debug server to speak, fall quiet and close its side after the EOF.
+    // How long hanging up may wait for the debug server to speak, finish its greeting and close its side after the EOF.
     // debugpy's adapter does all of it within milliseconds; only a server that never answers waits this out.
     private static readonly TimeSpan HangUpGrace = TimeSpan.FromSeconds(3);
 
-    // How long the debug server must have been silent before it is taken to have finished what it was writing.
-    private static readonly TimeSpan ServerQuietPeriod = TimeSpan.FromMilliseconds(100);
+    // How long after its first bytes the debug server is taken to have finished greeting a connection: debugpy's
+    // adapter writes its greeting at once, in two writes that come within a millisecond of each other.
+    private static readonly TimeSpan ServerGreetingTime = TimeSpan.FromMilliseconds(100);
 
     public async Task RunAsync(WebSocket webSocket, string sessionId, CancellationToken cancellationToken)
     {
@@ -216,7 +217,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
 
     /// <summary>
     /// Ends the debug server's connection as a debugger that leaves does, once the server has had its say:
-    /// 1. wait until the server has spoken and then been quiet for a moment (or the grace period passes);
+    /// 1. wait until the server has spoken and finished its greeting (or the grace period passes);
     /// 2. EOF;
     /// 3. keep reading until the server closes its side (or the grace period passes);
     /// 4. close.
@@ -230,9 +231,9 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
         using var grace = new CancellationTokenSource(HangUpGrace);
         try
         {
-            while (!serverToClient.IsCompleted && !counters.ServerQuietFor(ServerQuietPeriod))
+            while (!serverToClient.IsCompleted && !counters.ServerSpokeAtLeast(ServerGreetingTime))
             {
-                await Task.Delay(ServerQuietPeriod / 4, grace.Token);
+                await Task.Delay(ServerGreetingTime / 4, grace.Token);
             }
 
             if (!serverToClient.IsCompleted)
@@ -309,7 +310,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
     {
         private long _toServer;
         private long _toClient;
-        private long _serverSpokeAt;
+        private long _serverFirstSpokeAt;
 
         public long ToServer => Interlocked.Read(ref _toServer);
 
@@ -319,11 +320,11 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
 
         public void AddToClient(int count) => Interlocked.Add(ref _toClient, count);
 
-        public void ServerSpoke() => Interlocked.Exchange(ref _serverSpokeAt, Stopwatch.GetTimestamp());
+        public void ServerSpoke() => Interlocked.CompareExchange(ref _serverFirstSpokeAt, Stopwatch.GetTimestamp(), 0);
 
-        /// <summary>Whether the debug server has spoken and been silent since for at least <paramref name="period"/>.</summary>
-        public bool ServerQuietFor(TimeSpan period) =>
-            Interlocked.Read(ref _serverSpokeAt) is var spokeAt and not 0 && Stopwatch.GetElapsedTime(spokeAt) >= period;
+        /// <summary>Whether the debug server's first bytes arrived at least <paramref name="period"/> ago.</summary>
+        public bool ServerSpokeAtLeast(TimeSpan period) =>
+            Interlocked.Read(ref _serverFirstSpokeAt) is var spokeAt and not 0 && Stopwatch.GetElapsedTime(spokeAt) >= period;
     }
 
     private static partial class Log
