@@ -8,6 +8,7 @@ namespace Ptvsd.Attach.Tests;
 /// Real debugpy in the real FlaskHello sample, run by the proxy with the bootstrap, reached through <c>ptvsd attach</c>
 /// by a DAP client on 127.0.0.1, the way VS Code or Visual Studio would.
 /// </summary>
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class DebugpyThroughBridgeTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Ptvsd.Attach.Tests;
 /// <c>ptvsd attach</c> and <c>ptvsd probe</c> through a real nginx in front of the proxy, as many sites have one:
 /// sessions work through it, and the secret stays out of its logs in their default format.
 /// </summary>
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class NginxFrontEndTests(ITestOutputHelper output)
 {
     [Fact]

@@ -127,6 +127,7 @@ public sealed class ProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task A_debug_port_held_by_another_process_fails_the_fifth_check_naming_that()
     {
         var ct = TestTimeouts.Default();

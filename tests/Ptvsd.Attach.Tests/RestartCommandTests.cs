@@ -10,6 +10,7 @@ public sealed class RestartCommandTests(ITestOutputHelper output)
     private const string WaitingApp = "import os, time, socket; s = socket.create_server(('127.0.0.1', int(os.environ['PORT']))); time.sleep(600)";
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task Restarts_the_app_and_says_how_to_see_the_debugger_come_back()
     {
         var ct = TestTimeouts.Default();
@@ -34,6 +35,7 @@ public sealed class RestartCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task A_stale_secret_restarts_nothing_and_says_to_take_the_current_uri()
     {
         var python = PythonEnvironment.Require();

@@ -5,6 +5,7 @@ namespace Ptvsd.Azure.Sdk.Tests;
 
 /// <summary>Real <c>dotnet publish -c Debug</c> runs of projects that use the packed SDK.</summary>
 [Collection(SdkCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class DebugPublishTests(SdkFeed feed, ITestOutputHelper output)
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace Ptvsd.Azure.Sdk.Tests;
 /// Release publish that leaves no trace.
 /// </summary>
 [Collection(SdkCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class FrameworkMatrixTests(SdkFeed feed, ITestOutputHelper output)
 {
     private static readonly TimeSpan SubprocessTimeout = TimeSpan.FromSeconds(30);

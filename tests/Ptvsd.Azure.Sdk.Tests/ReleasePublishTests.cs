@@ -2,6 +2,7 @@ namespace Ptvsd.Azure.Sdk.Tests;
 
 /// <summary>A Release publish must be exactly what the same project publishes without the SDK.</summary>
 [Collection(SdkCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class ReleasePublishTests(SdkFeed feed, ITestOutputHelper output)
 {
     [Theory]

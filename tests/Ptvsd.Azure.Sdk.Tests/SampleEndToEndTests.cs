@@ -6,6 +6,7 @@ namespace Ptvsd.Azure.Sdk.Tests;
 /// starts it (its ptvsd/startup.sh, on a host without .NET), takes a real debugpy session through the proxy.
 /// </summary>
 [Collection(SdkCollection.Name)]
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class SampleEndToEndTests(SdkFeed feed, ITestOutputHelper output)
 {
     [Fact]

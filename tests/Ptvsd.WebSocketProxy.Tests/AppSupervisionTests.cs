@@ -13,6 +13,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     private static readonly string PlainApp = Path.Combine(AppContext.BaseDirectory, "apps", "plain_app.py");
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task Starts_the_app_and_forwards_requests_with_forwarded_headers()
     {
         var ct = TestTimeouts.Default();
@@ -38,6 +39,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task Streams_a_request_body_to_the_app_and_its_response_back()
     {
         var ct = TestTimeouts.Default();
@@ -67,6 +69,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task Answers_502_while_the_app_is_starting()
     {
         var ct = TestTimeouts.Default();
@@ -81,6 +84,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task Restarts_the_app_after_it_is_killed_and_reports_it()
     {
         var ct = TestTimeouts.Default();
@@ -104,6 +108,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task A_killed_app_s_children_and_daemons_are_ended_before_it_is_started_again()
     {
         var ct = TestTimeouts.Default();
@@ -134,6 +139,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task Stopping_the_proxy_leaves_no_app_process_behind()
     {
         var ct = TestTimeouts.Default();
@@ -155,6 +161,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task A_proxy_killed_with_SIGKILL_takes_its_whole_app_tree_with_it()
     {
         var ct = TestTimeouts.Default();
@@ -184,6 +191,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task A_debug_port_another_process_holds_is_not_reported_as_the_apps_debugger()
     {
         var ct = TestTimeouts.Default();
@@ -223,6 +231,7 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait(TestCategories.Category, TestCategories.Slow)]
     public async Task Forwards_to_an_app_that_is_already_running()
     {
         var ct = TestTimeouts.Default();
@@ -236,6 +245,12 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = proxy.BaseUri };
 
         var reply = await GetWhenUpAsync(http, "/external", ct);
+
+        // The app's child and daemon are this test's to end: no proxy supervises an app it did not start.
+        foreach (var pid in new[] { (int)reply["grandchild"]!, (int)reply["daemon"]! })
+        {
+            Process.GetProcessById(pid).Kill();
+        }
 
         Assert.Equal(app.Id, (int)reply["pid"]!);
     }
@@ -267,15 +282,11 @@ public sealed class AppSupervisionTests(ITestOutputHelper output)
     private Task<RunningProxy> StartWithPlainAppAsync(params (string Name, string Value)[] environment)
     {
         var python = PythonEnvironment.Require();
-        foreach (var (name, value) in environment)
-        {
-            // The app inherits the proxy's environment; these variables only steer the test app.
-            Environment.SetEnvironmentVariable(name, value);
-        }
 
+        // Set for the app alone, through env(1): the test process's own environment, which later tests inherit, stays as it is.
         return RunningProxy.StartAsync(output, options =>
         {
-            options.AppCommand = [python.Path, PlainApp];
+            options.AppCommand = ["/usr/bin/env", .. environment.Select(variable => $"{variable.Name}={variable.Value}"), python.Path, PlainApp];
             options.DebugServer = AuthenticationTests.Loopback(FreePort.Get());
         });
     }

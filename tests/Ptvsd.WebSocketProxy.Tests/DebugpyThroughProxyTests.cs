@@ -6,6 +6,7 @@ using Ptvsd.Testing;
 namespace Ptvsd.WebSocketProxy.Tests;
 
 /// <summary>Real debugpy inside the real FlaskHello sample, started by the proxy with the bootstrap.</summary>
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Ptvsd.WebSocketProxy.Tests;
 /// timeout so a breakpoint can hold a request. A client that trickles its upload would then hold a worker for good;
 /// the proxy has to cut such an upload itself (Kestrel's minimum request body data rate) so the worker is freed.
 /// </summary>
+[Trait(TestCategories.Category, TestCategories.Slow)]
 public sealed class SlowUploadTests(ITestOutputHelper output)
 {
     private const int Workers = 2;
