@@ -34,11 +34,11 @@ var app = ProxyApp.Create(options);
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ptvsd.WebSocketProxy");
 if (options.Secret is null)
 {
-    logger.LogWarning("The debug relay is closed: {Reason}", options.RelayClosedReason);
+    StartupLog.RelayClosed(logger, options.RelayClosedReason);
 }
 
-logger.LogInformation("Debug server {DebugServer}; app {AppMode}; listening on {Urls}",
-    options.DebugServer, options.AppUrl?.ToString() ?? (options.AppCommand.Count > 0 ? "started by the proxy" : "none (serving /ptvsd only)"), string.Join(", ", options.Urls));
+StartupLog.Starting(logger, options.DebugServer.ToString(),
+    options.AppUrl?.ToString() ?? (options.AppCommand.Count > 0 ? "started by the proxy" : "none (serving /ptvsd only)"), string.Join(", ", options.Urls));
 
 try
 {
@@ -49,4 +49,13 @@ catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connectio
 {
     Console.Error.WriteLine($"ptvsd proxy: cannot listen on {string.Join(", ", options.Urls)}: the address is in use. Choose another with --urls.");
     return 1;
+}
+
+internal static partial class StartupLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "The debug relay is closed: {Reason}", EventName = "RelayClosed")]
+    public static partial void RelayClosed(ILogger logger, string? reason);
+
+    [LoggerMessage(2, LogLevel.Information, "Debug server {DebugServer}; app {AppMode}; listening on {Urls}", EventName = "ProxyStarting")]
+    public static partial void Starting(ILogger logger, string debugServer, string appMode, string urls);
 }

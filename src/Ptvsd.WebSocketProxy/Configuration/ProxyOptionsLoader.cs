@@ -164,7 +164,7 @@ public static class ProxyOptionsLoader
         return false;
     }
 
-    private static IReadOnlyList<string> ResolveUrls(string? urls, IDictionary environment)
+    private static string[] ResolveUrls(string? urls, IDictionary environment)
     {
         if (urls is not null)
         {
