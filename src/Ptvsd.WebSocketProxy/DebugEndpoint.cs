@@ -101,8 +101,8 @@ public sealed partial class DebugEndpoint(
 
             var sessionId = context.TraceIdentifier;
             Log.SessionAccepted(logger, sessionId, context.Connection.RemoteIpAddress?.ToString());
-            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-            await relay.RunAsync(webSocket, sessionId, cancellation.Token);
+            // A client that goes away fails the WebSocket itself; only the proxy's own stop is a reason to end from here.
+            await relay.RunAsync(webSocket, sessionId, lifetime.ApplicationStopping);
         }
         finally
         {

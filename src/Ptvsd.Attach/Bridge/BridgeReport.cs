@@ -17,8 +17,8 @@ internal sealed class BridgeReport(TextWriter output, TextWriter errors, TimePro
     public void Opened(int session, EndPoint? debugger) =>
         Write(_output, $"session {session} opened for the debugger at {debugger}");
 
-    public void Closed(int session, SessionEnding ending, SessionCounters counters, TimeSpan duration) =>
-        Write(_output, $"session {session} closed: {ending.Description}; {Size(counters.ToSite)} to the site, {Size(counters.ToDebugger)} back, "
+    public void Closed(int session, string ending, long bytesToSite, long bytesBack, TimeSpan duration) =>
+        Write(_output, $"session {session} closed: {ending}; {Size(bytesToSite)} to the site, {Size(bytesBack)} back, "
             + $"{duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
 
     public void ClosedEmpty(int session, EndPoint? debugger) =>

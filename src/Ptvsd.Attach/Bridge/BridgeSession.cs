@@ -3,28 +3,26 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Ptvsd.Attach.Site;
+using Ptvsd.Relay;
 
 namespace Ptvsd.Attach.Bridge;
 
 /// <summary>
-/// Relays one local debugger connection to one WebSocket session at the site, raw bytes both ways. The WebSocket is
-/// opened only once the debugger has sent its first bytes: a connection that opens and closes empty must never
-/// reach debugpy, whose adapter it breaks for every later client.
+/// Relays one local debugger connection to one WebSocket session at the site through the shared
+/// <see cref="SocketWebSocketRelay"/>. The WebSocket is opened only once the debugger has sent its first bytes: a
+/// connection that opens and closes empty must never reach debugpy, whose adapter it breaks for every later client.
 /// </summary>
 internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, BridgeReport report)
 {
-    // As the proxy's relay, PTVS and Kudu's tunnel: one debugpy message rarely needs more.
-    private const int BufferSize = 64 * 1024;
-
-    // How long one side may take to finish after the other has ended, before the session is torn down.
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    // Stopping (Ctrl+C) ends the session as if the debugger had left, so the proxy hears a proper close.
+    private static readonly SocketWebSocketRelay Relay = new(new RelayOptions { CloseFor = CloseFor });
 
     private readonly EndPoint? _debuggerEndPoint = debugger.RemoteEndPoint;
 
     public async Task RunAsync(CancellationToken stopping)
     {
         var started = Stopwatch.GetTimestamp();
-        var toSite = new byte[BufferSize];
+        var toSite = new byte[SocketWebSocketRelay.BufferSize];
         int firstCount;
         WebSocket webSocket;
         try
@@ -53,9 +51,8 @@ internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, Br
         using (webSocket)
         {
             report.Opened(id, _debuggerEndPoint);
-            var counters = new SessionCounters();
-            var ending = await RelayAsync(webSocket, toSite, firstCount, counters, stopping);
-            report.Closed(id, ending, counters, Stopwatch.GetElapsedTime(started));
+            var outcome = await Relay.RunAsync(debugger, webSocket, RelayStart.FromSocket(toSite.AsMemory(0, firstCount)), stopping);
+            report.Closed(id, Describe(outcome), outcome.BytesToWebSocket, outcome.BytesToSocket, Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -72,153 +69,21 @@ internal sealed class BridgeSession(int id, Socket debugger, SiteClient site, Br
         }
     }
 
-    private async Task<SessionEnding> RelayAsync(WebSocket webSocket, byte[] toSite, int firstCount, SessionCounters counters, CancellationToken stopping)
+    /// <summary>How the session ended, in the terms of the session line.</summary>
+    private static string Describe(RelayOutcome outcome) => outcome.Ending switch
     {
-        // Stopping (Ctrl+C) ends only the reading from the debugger; the session then closes as if the debugger had
-        // left, so the proxy hears a proper close. Aborting tears down whatever still runs.
-        using var abort = new CancellationTokenSource();
-        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stopping, abort.Token);
-        var upstream = EndingOfAsync(PumpToSiteAsync(webSocket, toSite, firstCount, counters, stopReading.Token, abort.Token), stopReading.Token, abort.Token);
-        var downstream = EndingOfAsync(PumpToDebuggerAsync(webSocket, counters, abort.Token), CancellationToken.None, abort.Token);
+        RelayEnding.SocketClosed => "the debugger disconnected",
+        RelayEnding.SocketLost => $"the debugger's connection was lost ({outcome.Problem})",
+        RelayEnding.Stopped => "ptvsd attach stopped",
+        RelayEnding.WebSocketClosed when string.IsNullOrEmpty(outcome.WebSocketCloseDescription) => "the site closed the session",
+        RelayEnding.WebSocketClosed => $"the site closed the session: {outcome.WebSocketCloseDescription}",
+        _ => $"the connection to the site was lost ({outcome.Problem})",
+    };
 
-        var first = await Task.WhenAny(upstream, downstream);
-        var ending = await first;
-        if (first == downstream && ending.Kind is SessionEndingKind.DebuggerSide or SessionEndingKind.SiteClosed)
-        {
-            // A WebSocket allows one send at a time, and a close is a send: the upstream pump must be done first.
-            await stopReading.CancelAsync();
-            await WaitAsync(upstream);
-        }
-
-        if (ending.Kind == SessionEndingKind.DebuggerSide)
-        {
-            await CloseSiteAsync(webSocket, ending.CloseReason);
-
-            // The proxy passes on what the debug server still sends after our close, then answers it.
-            await WaitAsync(downstream);
-        }
-        else if (ending.Kind == SessionEndingKind.SiteClosed)
-        {
-            // The debugger has had its end of stream; answering the site's close completes the handshake.
-            await CloseSiteAsync(webSocket, "session closed by the site");
-        }
-
-        // Cancelled pumps end at once; closing the debugger's socket (the bridge disposes it again later) ends the
-        // session for the debugger even if a pump was cut off by its drain limit.
-        await abort.CancelAsync();
-        debugger.Close();
-        await WaitAsync(Task.WhenAll(upstream, downstream));
-        return ending;
-    }
-
-    private async Task<SessionEnding> PumpToSiteAsync(
-        WebSocket webSocket, byte[] buffer, int count, SessionCounters counters, CancellationToken reading, CancellationToken abort)
+    /// <summary>The reason the proxy logs: why the debugger's side ended, or that the site's close is answered.</summary>
+    private static RelayClose CloseFor(RelayOutcome outcome)
     {
-        while (count > 0)
-        {
-            // Not reading again until the send completes is the backpressure: a slow site slows the debugger.
-            await webSocket.SendAsync(buffer.AsMemory(0, count), WebSocketMessageType.Binary, endOfMessage: true, abort);
-            counters.AddToSite(count);
-            count = await debugger.ReceiveAsync(buffer, SocketFlags.None, reading);
-        }
-
-        return SessionEnding.DebuggerClosed;
-    }
-
-    private async Task<SessionEnding> PumpToDebuggerAsync(WebSocket webSocket, SessionCounters counters, CancellationToken abort)
-    {
-        var buffer = new byte[BufferSize];
-        while (true)
-        {
-            var result = await webSocket.ReceiveAsync(buffer.AsMemory(), abort);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                ShutdownDebuggerSend();
-                return SessionEnding.SiteClosed(webSocket.CloseStatusDescription);
-            }
-
-            for (var sent = 0; sent < result.Count;)
-            {
-                sent += await debugger.SendAsync(buffer.AsMemory(sent, result.Count - sent), SocketFlags.None, abort);
-            }
-
-            counters.AddToDebugger(result.Count);
-        }
-    }
-
-    /// <summary>
-    /// How a pump ended, whichever way it did: a pump that stops by failure or cancellation is how sessions end, so
-    /// its exception becomes a <see cref="SessionEnding"/> instead of escaping.
-    /// </summary>
-    private static async Task<SessionEnding> EndingOfAsync(Task<SessionEnding> pump, CancellationToken reading, CancellationToken abort)
-    {
-        try
-        {
-            return await pump;
-        }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
-        {
-            return SessionEnding.Aborted;
-        }
-        catch (OperationCanceledException) when (reading.IsCancellationRequested)
-        {
-            return SessionEnding.Stopped;
-        }
-        catch (SocketException ex)
-        {
-            // Only the debugger's connection is a bare socket; the WebSocket reports its own failures as below.
-            return SessionEnding.DebuggerLost(ex.SocketErrorCode.ToString());
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException)
-        {
-            return SessionEnding.SiteLost(ex.Message);
-        }
-    }
-
-    /// <summary>Passes the site's close on as end of stream, so the debugger sees the session end after the last byte.</summary>
-    private void ShutdownDebuggerSend()
-    {
-        try
-        {
-            debugger.Shutdown(SocketShutdown.Send);
-        }
-        catch (SocketException)
-        {
-            // The debugger is gone already; the session ends the same way.
-            return;
-        }
-    }
-
-    private static async Task CloseSiteAsync(WebSocket webSocket, string reason)
-    {
-        if (webSocket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(DrainTimeout);
-        try
-        {
-            await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, timeout.Token);
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
-        {
-            // The site is already gone; there is nobody left to tell.
-            return;
-        }
-    }
-
-    /// <summary>Waits for a pump up to <see cref="DrainTimeout"/>; through <see cref="EndingOfAsync"/>, pumps never throw.</summary>
-    private static async Task WaitAsync(Task pump)
-    {
-        try
-        {
-            await pump.WaitAsync(DrainTimeout);
-        }
-        catch (TimeoutException)
-        {
-            // A side that does not finish in time is cut off by the caller's abort; that is how this session ends.
-            return;
-        }
+        var reason = outcome.SocketEndedFirst ? Describe(outcome) : "session closed by the site";
+        return new RelayClose(WebSocketCloseStatus.NormalClosure, reason.Length <= 120 ? reason : reason[..120]);
     }
 }
