@@ -146,7 +146,7 @@ cmd_bench() {
   ensure_dotnet
   export PTVSD_PYTHON
   PTVSD_PYTHON=$(ensure_python)
-  ensure_packages "the forwarding benchmark" wrk nginx
+  ensure_packages "the benchmarks (forwarding; websockify as the relay's reference)" wrk nginx websockify
   dotnet run --project tests/Ptvsd.Benchmarks -c Release -- "$@"
 }
 

@@ -48,6 +48,27 @@ internal abstract class EchoChannel : IAsyncDisposable
     public static async Task<EchoChannel> ConnectThroughProxyAsync(BenchmarkProxy proxy, CancellationToken cancellationToken) =>
         new WebSocketChannel(await proxy.ConnectAsync(cancellationToken));
 
+    /// <summary>A WebSocket to <paramref name="url"/>, with credentials where the relay wants them (the proxy; not websockify).</summary>
+    public static async Task<EchoChannel> ConnectWebSocketAsync(Uri url, string? authorization, CancellationToken cancellationToken)
+    {
+        var webSocket = new ClientWebSocket();
+        if (authorization is not null)
+        {
+            webSocket.Options.SetRequestHeader("Authorization", authorization);
+        }
+
+        try
+        {
+            await webSocket.ConnectAsync(url, cancellationToken);
+            return new WebSocketChannel(webSocket);
+        }
+        catch
+        {
+            webSocket.Dispose();
+            throw;
+        }
+    }
+
     private sealed class TcpChannel(Socket socket) : EchoChannel
     {
         public override async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -88,7 +109,7 @@ internal abstract class EchoChannel : IAsyncDisposable
                 var result = await webSocket.ReceiveAsync(buffer, cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    throw new EndOfStreamException($"The proxy closed the WebSocket: {webSocket.CloseStatus} {webSocket.CloseStatusDescription}");
+                    throw new EndOfStreamException($"The relay closed the WebSocket: {webSocket.CloseStatus} {webSocket.CloseStatusDescription}");
                 }
 
                 // An empty frame is legal and carries nothing; only bytes count.
@@ -103,7 +124,7 @@ internal abstract class EchoChannel : IAsyncDisposable
         {
             try
             {
-                // A full close, so the proxy ends its session cleanly rather than logging a lost client.
+                // A full close, so the relay ends its session cleanly rather than logging a lost client.
                 using var timeout = new CancellationTokenSource(CloseTimeout);
                 await webSocket.CloseAsync(WebSocketCloseStatus.NormalClosure, "benchmark done", timeout.Token);
             }

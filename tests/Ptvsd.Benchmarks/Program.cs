@@ -83,6 +83,8 @@ static async Task<bool> RunRelayAsync(PythonEnvironment python, TextWriter progr
     await using (var relay = new TcpRelay(echo.EndPoint))
     await using (var proxy = await BenchmarkProxy.StartAsync(echo.Port, warnings, configure: null, cancellationToken))
     await using (var bridge = new BenchmarkBridge(proxy))
+    await using (var proxyProcess = await ProxyProcess.StartRelayAsync(echo.EndPoint, cancellationToken))
+    await using (var websockify = await WebsockifyRelay.StartAsync(echo.EndPoint, cancellationToken))
     {
         // In the order of BenchmarkResults: direct, plain relay, proxy, ptvsd attach + proxy.
         EchoPath[] paths =
@@ -93,8 +95,16 @@ static async Task<bool> RunRelayAsync(PythonEnvironment python, TextWriter progr
             new("ptvsd attach + proxy", token => EchoChannel.ConnectTcpAsync(bridge.EndPoint, token)),
         ];
 
-        progress.WriteLine("1/4 latency (direct, plain relay, proxy and attach + proxy take turns)...");
-        latency = await RelayBenchmark.MeasureLatencyAsync(paths, cancellationToken);
+        // websockify, the reference for the proxy's added latency, runs as its own process: so does the proxy it is
+        // compared with, as a host runs it. Both join the latency turns only.
+        EchoPath[] latencyPaths =
+        [
+            .. paths,
+            new("proxy, own process", token => EchoChannel.ConnectWebSocketAsync(proxyProcess.DebugUri, proxyProcess.Authorization, token)),
+            .. websockify is null ? Array.Empty<EchoPath>() : [new("websockify", token => EchoChannel.ConnectWebSocketAsync(websockify.Url, null, token))],
+        ];
+        progress.WriteLine($"1/4 latency (direct, plain relay, proxy, attach + proxy, proxy in its own process{(websockify is null ? "" : " and websockify")} take turns)...");
+        latency = await RelayBenchmark.MeasureLatencyAsync(latencyPaths, cancellationToken);
         progress.WriteLine("2/4 throughput (direct, plain relay, proxy and attach + proxy take turns)...");
         throughput = await RelayBenchmark.MeasureThroughputAsync(paths, cancellationToken);
         bridgeErrors = bridge.Errors;
@@ -107,6 +117,7 @@ static async Task<bool> RunRelayAsync(PythonEnvironment python, TextWriter progr
     var proxySession = await DapSessionBenchmark.ThroughProxyAsync(python, warnings, "all", cancellationToken);
 
     var results = new BenchmarkResults(
-        latency[0], latency[1], latency[2], latency[3], throughput[0], throughput[1], throughput[2], throughput[3], stockSession, pydevdOnlySession, proxySession);
+        latency[0], latency[1], latency[2], latency[3], latency[4], latency.Count > 5 ? latency[5] : null,
+        throughput[0], throughput[1], throughput[2], throughput[3], stockSession, pydevdOnlySession, proxySession);
     return Report.Write(Console.Out, results, python, [.. warnings.Entries, .. bridgeErrors], Stopwatch.GetElapsedTime(started), loadAtStart);
 }

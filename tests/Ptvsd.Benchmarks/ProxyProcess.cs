@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reflection;
 using System.Security.Cryptography;
 using Ptvsd.Testing;
@@ -22,10 +23,11 @@ internal sealed class ProxyProcess : IAsyncDisposable
 
     private readonly ManagedProcess _process;
 
-    private ProxyProcess(ManagedProcess process, Uri url)
+    private ProxyProcess(ManagedProcess process, Uri url, string secret)
     {
         _process = process;
         Url = url;
+        Authorization = "Bearer " + secret;
     }
 
     /// <summary>The assembly that runs.</summary>
@@ -38,6 +40,12 @@ internal sealed class ProxyProcess : IAsyncDisposable
     /// <summary>Where the proxy listens.</summary>
     public Uri Url { get; }
 
+    /// <summary>The debug endpoint's WebSocket address.</summary>
+    public Uri DebugUri => new UriBuilder(new Uri(Url, "ptvsd")) { Scheme = "ws" }.Uri;
+
+    /// <summary>The Authorization header that opens a debug session.</summary>
+    public string Authorization { get; }
+
     /// <summary>The proxy's process: <c>dotnet</c> runs the assembly in itself.</summary>
     public int ProcessId => _process.Id;
 
@@ -46,22 +54,30 @@ internal sealed class ProxyProcess : IAsyncDisposable
         [.. _process.Output.Where(line => ProblemLevels.Any(level => line.Contains(level, StringComparison.Ordinal)))];
 
     /// <summary>Starts the proxy on a free loopback port, forwarding to <paramref name="app"/>.</summary>
-    public static async Task<ProxyProcess> StartAsync(Uri app, CancellationToken cancellationToken)
+    public static Task<ProxyProcess> StartAsync(Uri app, CancellationToken cancellationToken) =>
+        StartAsync(["--app-url", app.GetLeftPart(UriPartial.Authority)], cancellationToken);
+
+    /// <summary>Starts the proxy on a free loopback port, relaying debug sessions to <paramref name="debugServer"/>, with no app.</summary>
+    public static Task<ProxyProcess> StartRelayAsync(IPEndPoint debugServer, CancellationToken cancellationToken) =>
+        StartAsync(["--debug-server", debugServer.ToString()], cancellationToken);
+
+    private static async Task<ProxyProcess> StartAsync(string[] arguments, CancellationToken cancellationToken)
     {
         var endPoint = FreePort.GetEndPoint();
-        var start = new ManagedProcessStartInfo("dotnet", AssemblyPath, "--urls", $"http://{endPoint}", "--app-url", app.GetLeftPart(UriPartial.Authority))
+        var start = new ManagedProcessStartInfo("dotnet", [AssemblyPath, "--urls", $"http://{endPoint}", .. arguments])
         {
             Name = AssemblyName,
         };
 
         // It forwards without one too, but a Debug publish always has a secret, and without one the proxy runs
         // with its relay closed: not the configuration a developer's requests go through.
-        start.Environment[ProxyOptionsLoader.SecretVariable] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        start.Environment[ProxyOptionsLoader.SecretVariable] = secret;
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = await ManagedProcess.StartListeningAsync(start, endPoint, StartTimeout, cancellationToken);
 
-        return new ProxyProcess(process, new Uri($"http://{endPoint}/"));
+        return new ProxyProcess(process, new Uri($"http://{endPoint}/"), secret);
     }
 
     /// <summary>Kills the proxy.</summary>

@@ -7,6 +7,8 @@ namespace Ptvsd.Benchmarks;
 
 /// <param name="RelayLatency">Through a plain TCP relay: a reference, not part of any target.</param>
 /// <param name="AttachLatency">A plain TCP client through <c>ptvsd attach</c>'s bridge and then the proxy: both hops.</param>
+/// <param name="ProxyProcessLatency">Through the proxy in its own process, as a host runs it.</param>
+/// <param name="WebsockifyLatency">Through websockify (its own process), the reference WebSocket relay; null when it is not installed.</param>
 /// <param name="RelayThroughput">Through a plain TCP relay: a reference, not part of any target.</param>
 /// <param name="AttachThroughput">Through <c>ptvsd attach</c>'s bridge and then the proxy.</param>
 public sealed record BenchmarkResults(
@@ -14,6 +16,8 @@ public sealed record BenchmarkResults(
     LatencyResult RelayLatency,
     LatencyResult ProxyLatency,
     LatencyResult AttachLatency,
+    LatencyResult ProxyProcessLatency,
+    LatencyResult? WebsockifyLatency,
     ThroughputResult DirectThroughput,
     ThroughputResult RelayThroughput,
     ThroughputResult ProxyThroughput,
@@ -37,6 +41,8 @@ internal static class Report
     private const string ThroughRelay = "(reference) TCP → plain TCP relay → echo server";
     private const string ThroughProxy = "WebSocket → proxy /ptvsd → echo server";
     private const string ThroughAttach = "TCP → ptvsd attach → WebSocket → proxy → echo server";
+    private const string ThroughProxyProcess = "WebSocket → proxy /ptvsd (own process) → echo server";
+    private const string ThroughWebsockify = "(reference) WebSocket → websockify (own process) → echo server";
 
     /// <summary>Writes the report; returns whether every target was met.</summary>
     public static bool Write(
@@ -53,6 +59,8 @@ internal static class Report
         var attachLatency = results.AttachLatency;
         var addedLatency = proxyLatency.P50Microseconds - directLatency.P50Microseconds;
         var attachAddedLatency = attachLatency.P50Microseconds - directLatency.P50Microseconds;
+        var processAddedLatency = results.ProxyProcessLatency.P50Microseconds - directLatency.P50Microseconds;
+        var websockifyAddedLatency = results.WebsockifyLatency?.P50Microseconds - directLatency.P50Microseconds;
         writer.WriteLine();
         writer.WriteLine($"1. Round-trip latency: one {RelayBenchmark.MessageSize}-byte message out, wait for its echo; "
             + $"{RelayBenchmark.LatencyRoundTrips:N0} round trips per path after {RelayBenchmark.LatencyWarmUp:N0} warm-up, paths taking turns");
@@ -61,7 +69,13 @@ internal static class Report
             .Add(ThroughRelay, Us(results.RelayLatency.P50Microseconds), Us(results.RelayLatency.P99Microseconds))
             .Add(ThroughProxy, Us(proxyLatency.P50Microseconds), Us(proxyLatency.P99Microseconds))
             .Add(ThroughAttach, Us(attachLatency.P50Microseconds), Us(attachLatency.P99Microseconds))
+            .Add(ThroughProxyProcess, Us(results.ProxyProcessLatency.P50Microseconds), Us(results.ProxyProcessLatency.P99Microseconds))
+            .Add(ThroughWebsockify, results.WebsockifyLatency is { } websockify ? Us(websockify.P50Microseconds) : "not installed (apt-get install websockify)",
+                results.WebsockifyLatency is { } websockify99 ? Us(websockify99.P99Microseconds) : "")
             .Add("added by the proxy", Us(addedLatency), Us(proxyLatency.P99Microseconds - directLatency.P99Microseconds))
+            .Add("added by the proxy in its own process", Us(processAddedLatency), Us(results.ProxyProcessLatency.P99Microseconds - directLatency.P99Microseconds))
+            .Add("added by websockify", websockifyAddedLatency is { } byWebsockify ? Us(byWebsockify) : "—",
+                results.WebsockifyLatency is { } w ? Us(w.P99Microseconds - directLatency.P99Microseconds) : "")
             .Add("added by ptvsd attach + proxy", Us(attachAddedLatency), Us(attachLatency.P99Microseconds - directLatency.P99Microseconds))
             .Add("proxy / direct", Ratio(proxyLatency.P50Microseconds / directLatency.P50Microseconds), Ratio(proxyLatency.P99Microseconds / directLatency.P99Microseconds))
             .Add("attach + proxy / direct", Ratio(attachLatency.P50Microseconds / directLatency.P50Microseconds), Ratio(attachLatency.P99Microseconds / directLatency.P99Microseconds))
@@ -111,6 +125,9 @@ internal static class Report
             .Add($"DAP session through the proxy ≤ {MaxSessionRatio:0.0#}× stock debugpy's", $"{Ratio(sessionRatio)} ({Ms(proxied.MedianMilliseconds)} vs {Ms(stock.MedianMilliseconds)} ms)", Verdict(sessionMet))
             .Add($"throughput through ptvsd attach + proxy ≥ {MinAttachThroughputRatio:0.0#}× direct", Ratio(attachThroughputRatio), Verdict(attachThroughputMet))
             .Add($"added p50 latency of ptvsd attach + proxy < {MaxAttachAddedLatencyMicroseconds:0} µs", $"{Us(attachAddedLatency)} µs", Verdict(attachLatencyMet))
+            .Add("added p50 latency of the proxy ≤ websockify's, both own processes, same run",
+                websockifyAddedLatency is { } reference ? $"{Us(processAddedLatency)} vs {Us(reference)} µs" : "websockify not installed",
+                websockifyAddedLatency is { } bound ? Verdict(processAddedLatency <= bound) : "not measured")
             .WriteTo(writer);
 
         writer.WriteLine();
@@ -120,7 +137,8 @@ internal static class Report
             writer.WriteLine("   " + warning);
         }
 
-        return throughputMet && latencyMet && sessionMet && attachThroughputMet && attachLatencyMet;
+        var websockifyMet = websockifyAddedLatency is not { } websockifyBound || processAddedLatency <= websockifyBound;
+        return throughputMet && latencyMet && sessionMet && attachThroughputMet && attachLatencyMet && websockifyMet;
     }
 
     private static string Us(double microseconds) => microseconds.ToString("0.0", CultureInfo.InvariantCulture);
