@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Ptvsd.Attach.Target;
 using Ptvsd.Contract;
 using Ptvsd.Testing;
@@ -68,12 +67,11 @@ public sealed class CommandLineTests(ITestOutputHelper output)
     [Fact]
     public async Task Version_is_the_repository_version()
     {
-        var version = Regex.Match(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "version.json")), "\"version\"\\s*:\\s*\"([^\"]+)\"").Groups[1].Value;
-
         var run = await ToolRun.RunAsync("--version");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(version, run.Output.Trim());
+        Assert.Equal(RepoPaths.ProductVersion, run.Output.Trim());
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", run.Output.Trim());
     }
 
     [Fact]

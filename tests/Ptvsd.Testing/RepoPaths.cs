@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Ptvsd.Testing;
 
 /// <summary>Locations inside the repository, found from the test assembly's own location.</summary>
@@ -16,11 +14,11 @@ public static class RepoPaths
     /// </summary>
     public static string Root => RootPath.Value;
 
-    /// <summary>The product version, from version.json (the one place it lives).</summary>
-    public static string ProductVersion =>
-        Regex.Match(File.ReadAllText(Path.Combine(Root, "version.json")), "\"version\"\\s*:\\s*\"([^\"]+)\"").Groups[1] is { Success: true } version
-            ? version.Value
-            : throw new InvalidDataException($"{Path.Combine(Root, "version.json")} has no \"version\".");
+    /// <summary>
+    /// The product version, as Nerdbank.GitVersioning read it from version.json for this build: the version every
+    /// package of the same build carries.
+    /// </summary>
+    public static string ProductVersion => ThisAssembly.NuGetPackageVersion;
 
     /// <summary><c>samples/&lt;name&gt;</c>; throws if that folder does not exist.</summary>
     public static string Sample(string name)

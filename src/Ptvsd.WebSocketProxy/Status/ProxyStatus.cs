@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Ptvsd.WebSocketProxy.App;
 using Ptvsd.WebSocketProxy.Configuration;
@@ -12,8 +11,8 @@ namespace Ptvsd.WebSocketProxy.Status;
 /// </summary>
 public sealed class ProxyStatus(ProxyOptions options, AppSupervisor app, SessionLimiter sessions, DebugServerProbe probe, DebugServerHealth health)
 {
-    public static string ProxyVersion { get; } =
-        typeof(ProxyStatus).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+    /// <summary>The version of the package the proxy came in, as a user sees it on the package.</summary>
+    public static string ProxyVersion => ThisAssembly.NuGetPackageVersion;
 
     public bool RelayOpen => options.Secret is not null;
 
