@@ -41,7 +41,7 @@ internal sealed class SocketWebSocketRelay(RelayOptions options)
         //    it sends until then still goes on to the TCP peer).
         if (outcome.SocketEndedFirst)
         {
-            await CloseWebSocketAsync(webSocket, options.CloseFor(outcome));
+            await CloseAsync(webSocket, options.CloseFor(outcome));
             await WaitAsync(webSocketToSocket);
         }
 
@@ -51,7 +51,7 @@ internal sealed class SocketWebSocketRelay(RelayOptions options)
         // 4. The WebSocket peer closed first: answer its close, after the last of the TCP peer's bytes.
         if (ending == RelayEnding.WebSocketClosed)
         {
-            await CloseWebSocketAsync(webSocket, options.CloseFor(outcome));
+            await CloseAsync(webSocket, options.CloseFor(outcome));
         }
 
         // 5. Tear down whatever still runs.
@@ -60,7 +60,8 @@ internal sealed class SocketWebSocketRelay(RelayOptions options)
         return session.Outcome(ending, problem);
     }
 
-    private static async Task CloseWebSocketAsync(WebSocket webSocket, RelayClose close)
+    /// <summary>Sends a close, unless the WebSocket is past that; a peer that is gone, or that takes too long, is left be.</summary>
+    public static async Task CloseAsync(WebSocket webSocket, RelayClose close)
     {
         if (webSocket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
@@ -130,8 +131,10 @@ internal sealed class SocketWebSocketRelay(RelayOptions options)
                     return (RelayEnding.SocketClosed, null);
                 }
 
-                if (Interlocked.CompareExchange(ref _socketFirstSpokeAt, Stopwatch.GetTimestamp(), 0) == 0)
+                // This direction alone writes the stamp, so after the first read this is one comparison per read.
+                if (_socketFirstSpokeAt == 0)
                 {
+                    Volatile.Write(ref _socketFirstSpokeAt, Stopwatch.GetTimestamp());
                     options.SocketAnswered?.Invoke();
                 }
 
@@ -227,7 +230,7 @@ internal sealed class SocketWebSocketRelay(RelayOptions options)
 
         private bool SocketSpokeAtLeast(TimeSpan period) =>
             period <= TimeSpan.Zero
-            || (Interlocked.Read(ref _socketFirstSpokeAt) is var spokeAt and not 0 && Stopwatch.GetElapsedTime(spokeAt) >= period);
+            || (Volatile.Read(ref _socketFirstSpokeAt) is var spokeAt and not 0 && Stopwatch.GetElapsedTime(spokeAt) >= period);
 
         private async Task SendToWebSocketAsync(ReadOnlyMemory<byte> chunk, CancellationToken abort)
         {

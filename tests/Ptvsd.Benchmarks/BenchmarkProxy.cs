@@ -94,21 +94,8 @@ internal sealed class BenchmarkProxy : IAsyncDisposable
     }
 
     /// <summary>Opens the debug WebSocket, authenticated with the proxy's secret.</summary>
-    public async Task<ClientWebSocket> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var webSocket = new ClientWebSocket();
-        webSocket.Options.SetRequestHeader("Authorization", _authorization);
-        try
-        {
-            await webSocket.ConnectAsync(DebugUri, cancellationToken);
-            return webSocket;
-        }
-        catch
-        {
-            webSocket.Dispose();
-            throw;
-        }
-    }
+    public Task<ClientWebSocket> ConnectAsync(CancellationToken cancellationToken) =>
+        WebSocketClient.ConnectAsync(DebugUri, _authorization, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

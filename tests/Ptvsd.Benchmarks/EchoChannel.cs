@@ -49,25 +49,8 @@ internal abstract class EchoChannel : IAsyncDisposable
         new WebSocketChannel(await proxy.ConnectAsync(cancellationToken));
 
     /// <summary>A WebSocket to <paramref name="url"/>, with credentials where the relay wants them (the proxy; not websockify).</summary>
-    public static async Task<EchoChannel> ConnectWebSocketAsync(Uri url, string? authorization, CancellationToken cancellationToken)
-    {
-        var webSocket = new ClientWebSocket();
-        if (authorization is not null)
-        {
-            webSocket.Options.SetRequestHeader("Authorization", authorization);
-        }
-
-        try
-        {
-            await webSocket.ConnectAsync(url, cancellationToken);
-            return new WebSocketChannel(webSocket);
-        }
-        catch
-        {
-            webSocket.Dispose();
-            throw;
-        }
-    }
+    public static async Task<EchoChannel> ConnectWebSocketAsync(Uri url, string? authorization, CancellationToken cancellationToken) =>
+        new WebSocketChannel(await WebSocketClient.ConnectAsync(url, authorization, cancellationToken));
 
     private sealed class TcpChannel(Socket socket) : EchoChannel
     {

@@ -30,8 +30,10 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
         var ct = TestTimeouts.Default(180);
         await using var proxy = await StartFlaskHelloAsync(ct);
         await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, proxy.Options.DebugServer.Port), TimeSpan.FromSeconds(30), ct);
-        var body = "{\"seq\":1,\"type\":\"request\",\"command\":\"initialize\",\"arguments\":{\"adapterID\":\"reset\"}}"u8.ToArray();
-        byte[] initialize = [.. System.Text.Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n"), .. body];
+        var initialize = DapFraming.Encode(new JsonObject
+        {
+            ["seq"] = 1, ["type"] = "request", ["command"] = "initialize", ["arguments"] = new JsonObject { ["adapterID"] = "reset" },
+        });
 
         // A debugger whose network drops just after it spoke: the proxy has dialled debugpy with those bytes and must
         // not hang up on the adapter before it answers, which would leave it answering nobody ever again.

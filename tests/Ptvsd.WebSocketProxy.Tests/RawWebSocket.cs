@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Ptvsd.Testing;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -66,11 +67,7 @@ internal sealed class RawWebSocket : IDisposable
     }
 
     /// <summary>Drops the connection with a TCP reset, as a client whose network is lost mid-send.</summary>
-    public void Reset()
-    {
-        _socket.LingerState = new LingerOption(enable: true, seconds: 0);
-        _socket.Close();
-    }
+    public void Reset() => _socket.Reset();
 
     public void Dispose() => _socket.Dispose();
 }

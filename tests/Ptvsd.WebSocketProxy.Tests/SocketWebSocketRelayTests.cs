@@ -112,8 +112,7 @@ public sealed class SocketWebSocketRelayTests
         await using var rig = await RelayRig.CreateAsync(ct);
         var relay = rig.Run(Options, ct);
 
-        rig.Peer.LingerState = new LingerOption(enable: true, seconds: 0);
-        rig.Peer.Close();
+        rig.Peer.Reset();
 
         await rig.WebSocketPeer.ReceiveAsync(new byte[16], ct);
         Assert.Equal(WebSocketCloseStatus.InternalServerError, rig.WebSocketPeer.CloseStatus);
@@ -283,11 +282,7 @@ public sealed class SocketWebSocketRelayTests
             new SocketWebSocketRelay(options).RunAsync(_relaySocket, _relayWebSocket, default, stopping);
 
         /// <summary>The WebSocket peer's connection drops with a reset, no close frame.</summary>
-        public void AbortWebSocketPeer()
-        {
-            _webSocketPeerSocket.LingerState = new LingerOption(enable: true, seconds: 0);
-            _webSocketPeerSocket.Close();
-        }
+        public void AbortWebSocketPeer() => _webSocketPeerSocket.Reset();
 
         public ValueTask DisposeAsync()
         {

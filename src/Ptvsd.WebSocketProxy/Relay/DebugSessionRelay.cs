@@ -29,7 +29,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
         if (firstCount == 0)
         {
             Log.ClosedBeforeSending(logger, sessionId);
-            await CloseAsync(webSocket, WebSocketCloseStatus.NormalClosure, "closed before sending anything", stopping);
+            await SocketWebSocketRelay.CloseAsync(webSocket, new RelayClose(WebSocketCloseStatus.NormalClosure, "closed before sending anything"));
             return;
         }
 
@@ -40,7 +40,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
         if (socket is null)
         {
             Log.DebugServerUnreachable(logger, sessionId, options.DebugServer.ToString(), connectProblem);
-            await CloseAsync(webSocket, WebSocketCloseStatus.InternalServerError, $"debug server not reachable at {options.DebugServer}", stopping);
+            await SocketWebSocketRelay.CloseAsync(webSocket, new RelayClose(WebSocketCloseStatus.InternalServerError, $"debug server not reachable at {options.DebugServer}"));
             return;
         }
 
@@ -140,23 +140,6 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
         }
 
         return (null, problem);
-    }
-
-    private static async Task CloseAsync(WebSocket webSocket, WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
-    {
-        if (webSocket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return;
-        }
-
-        try
-        {
-            await webSocket.CloseOutputAsync(status, reason, cancellationToken);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
-        {
-            // The client is already gone; there is nobody left to tell.
-        }
     }
 
     private static partial class Log

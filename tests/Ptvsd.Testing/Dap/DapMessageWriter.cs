@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Ptvsd.Testing;
@@ -23,14 +22,9 @@ internal sealed class DapMessageWriter
 
     public async Task WriteAsync(JsonObject message, CancellationToken cancellationToken)
     {
-        var body = Encoding.UTF8.GetBytes(message.ToJsonString());
-        var header = Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n");
-
         // Header and body in one write: one TCP send (no Nagle/delayed-ACK stall between the two
         // halves) and one binary message when the stream is a BinaryWebSocketStream.
-        var frame = new byte[header.Length + body.Length];
-        header.CopyTo(frame, 0);
-        body.CopyTo(frame, header.Length);
+        var frame = DapFraming.Encode(message);
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
