@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Ptvsd.Attach.CommandLine;
 using Ptvsd.Attach.Target;
 using Ptvsd.Contract;
 using Ptvsd.Testing;
@@ -32,6 +34,25 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         { ["probe", $"https://{Secret}@example.com/ptvsd"], $"the attach URI starts with https://, which is not a WebSocket scheme: use wss:// (or ws:// for a proxy without TLS). Accepted forms: {AttachUriParser.AcceptedForms}" },
         { [Uri], "the first argument must be a command: attach, probe or restart (see ptvsd --help)" },
         { ["debug", Uri], "the first argument must be a command: attach, probe or restart (see ptvsd --help)" },
+
+        // Forms System.CommandLine reads in its own way, held to the messages above.
+        { ["--insecure", "attach", Uri], "the first argument must be a command: attach, probe or restart (see ptvsd --help)" },
+        { ["attach", Uri, "--insecure", "true"], $"attach: expected one attach URI, but got 2 arguments that are not options; {AttachHelp}" },
+        { ["attach", Uri, "--insecure:yes"], $"attach: --insecure takes no value; {AttachHelp}" },
+        { ["attach", Uri, "--insecure", "--insecure"], $"attach: --insecure is given twice; {AttachHelp}" },
+        { ["attach", Uri, "--port=1", "--port:2"], $"attach: --port is given twice; {AttachHelp}" },
+        { ["attach", Uri, "--port:99999"], $"attach: --port takes a TCP port number (0-65535; 0 picks a free one); {AttachHelp}" },
+        { ["attach", Uri, "--port", "--insecure"], $"attach: --port needs a value; {AttachHelp}" },
+        { ["attach", Uri, "--port", "--prot"], $"attach: --port needs a value; {AttachHelp}" },
+        { ["attach", "--prot=" + Uri], $"attach: unknown option '--prot'; {AttachHelp}" },
+        { ["attach", "--", Uri, "--bind"], $"attach: unknown option '--bind'; {AttachHelp}" },
+        { ["probe", Uri, "--json", "--json"], $"probe: --json is given twice; run `ptvsd probe --help` for the options" },
+        { ["restart", Uri, "--json"], "restart: unknown option '--json'; run `ptvsd restart --help` for the options" },
+        { ["restart", "--project"], "restart: --project needs a value; run `ptvsd restart --help` for the options" },
+
+        // Directives print every token ([diagram]) and response files read files: neither is on.
+        { ["[diagram]", "attach", Uri, "--port", "99999"], $"attach: --port takes a TCP port number (0-65535; 0 picks a free one); {AttachHelp}" },
+        { ["attach", "@" + Secret], $"the attach URI has an empty secret before '@'. Accepted forms: {AttachUriParser.AcceptedForms}" },
     };
 
     [Theory]
@@ -46,6 +67,36 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         Assert.DoesNotContain(Secret, run.Errors);
     }
 
+    [Fact]
+    public async Task An_argument_that_starts_with_at_is_not_read_as_a_response_file()
+    {
+        // Were response files on, `@FILE` would put --help from the file on the line and exit 0.
+        var directory = Directory.CreateTempSubdirectory("ptvsd-rsp-");
+        var file = Path.Combine(directory.FullName, "args.rsp");
+        await File.WriteAllTextAsync(file, "--help\n", TestTimeouts.Default());
+
+        var run = await ToolRun.RunAsync("probe", "@" + file);
+        directory.Delete(recursive: true);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("ptvsd: the attach URI ", Assert.Single(run.ErrorLines));
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public void Every_commands_usage_lists_exactly_the_options_it_takes()
+    {
+        foreach (var command in new SiteCommand[] { new AttachCommand(), new ProbeCommand(), new RestartCommand() })
+        {
+            var listed = Regex.Matches(command.Usage[command.Usage.IndexOf("Options:", StringComparison.Ordinal)..], @"^\s+(?:-\w, )?(--[\w-]+)", RegexOptions.Multiline)
+                .Select(match => match.Groups[1].Value)
+                .Order(StringComparer.Ordinal);
+            var taken = command.ToolOptions.Select(option => option.Name).Append("--help").Order(StringComparer.Ordinal);
+
+            Assert.Equal(taken, listed);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "--help" }, "ptvsd attach URI [options]")]
     [InlineData(new[] { "-h" }, "ptvsd probe URI [options]")]
@@ -55,6 +106,10 @@ public sealed class CommandLineTests(ITestOutputHelper output)
     [InlineData(new[] { "attach", Uri, "--port", "x", "-h" }, "Exit codes: 0 stopped by Ctrl+C")]
     [InlineData(new[] { "probe", "--help" }, "--json")]
     [InlineData(new[] { "probe", "-?" }, "5. the debug server is reachable")]
+    [InlineData(new[] { "help", "restart", "now" }, "Restarts the site's app and its debugger")]
+    [InlineData(new[] { "help", "debug" }, "ptvsd <command> --help")]
+    [InlineData(new[] { "attach", "--port", "1", "--port", "2", "--help" }, "--bind ADDRESS")]
+    [InlineData(new[] { Uri, "--help" }, "ptvsd <command> --help")]
     public async Task Help_for_every_command_goes_to_stdout_with_exit_code_0(string[] args, string expected)
     {
         var run = await ToolRun.RunAsync(args);

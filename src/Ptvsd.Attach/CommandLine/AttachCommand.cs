@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -12,12 +13,11 @@ namespace Ptvsd.Attach.CommandLine;
 internal sealed record AttachSettings(AttachUri Target, SiteOptions Site, IPEndPoint Listen, string RemoteRoot);
 
 /// <summary><c>ptvsd attach</c>: bridges a local port to the site until Ctrl+C.</summary>
-internal static class AttachCommand
+internal sealed class AttachCommand : SiteCommand
 {
-    public const string Name = "attach";
     public const int DefaultPort = 5678;
 
-    public const string Usage = """
+    private const string UsageText = """
         Usage: ptvsd attach URI [options]
                ptvsd attach --project PATH [options]
 
@@ -42,47 +42,49 @@ internal static class AttachCommand
         Exit codes: 0 stopped by Ctrl+C, 1 cannot listen on the port, 2 a mistake in the command line.
         """;
 
-    private const string Port = "--port";
-    private const string Bind = "--bind";
-    private const string RemoteRoot = "--remote-root";
+    private readonly Option<string> _port;
+    private readonly Option<string> _bind;
+    private readonly Option<string> _remoteRoot;
 
-    private static readonly HashSet<string> Flags = [SiteArguments.Insecure];
-    private static readonly HashSet<string> Valued = [SiteArguments.Project, SiteArguments.Instance, Port, Bind, RemoteRoot];
-
-    /// <summary>Reads the arguments after <c>attach</c>; null when help was asked for.</summary>
-    public static AttachSettings? Parse(IReadOnlyList<string> arguments)
+    public AttachCommand()
+        : base("attach", UsageText)
     {
-        var args = CommandArguments.Read(Name, arguments, Flags, Valued);
-        if (args.HelpRequested)
-        {
-            return null;
-        }
+        _port = AddValued("--port");
+        _bind = AddValued("--bind");
+        _remoteRoot = AddValued("--remote-root");
 
+        // Ctrl+C is how attach is meant to end: it closes every session and returns 0.
+        SetAction((result, stopping) => RunAsync(Read(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, stopping));
+    }
+
+    /// <summary>Reads the settings from a line <see cref="SiteCommand.FindSyntaxMistake"/> passed.</summary>
+    public AttachSettings Read(ParseResult result)
+    {
         var port = DefaultPort;
-        if (args.Value(Port) is { } portText
+        if (result.GetValue(_port) is { } portText
             && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
         {
-            throw args.Mistake("--port takes a TCP port number (0-65535; 0 picks a free one)");
+            throw Mistake("--port takes a TCP port number (0-65535; 0 picks a free one)");
         }
 
         var bind = IPAddress.Loopback;
-        if (args.Value(Bind) is { } bindText && !TryParseBindAddress(bindText, out bind))
+        if (result.GetValue(_bind) is { } bindText && !TryParseBindAddress(bindText, out bind))
         {
-            throw args.Mistake("--bind takes an IP address of this machine, such as 127.0.0.1 or ::1");
+            throw Mistake("--bind takes an IP address of this machine, such as 127.0.0.1 or ::1");
         }
 
-        var remoteRoot = args.Value(RemoteRoot) ?? AttachInstructions.DefaultRemoteRoot;
+        var remoteRoot = result.GetValue(_remoteRoot) ?? AttachInstructions.DefaultRemoteRoot;
         if (string.IsNullOrWhiteSpace(remoteRoot))
         {
-            throw args.Mistake("--remote-root is empty; give the app's folder on the site, e.g. /home/site/wwwroot");
+            throw Mistake("--remote-root is empty; give the app's folder on the site, e.g. /home/site/wwwroot");
         }
 
-        return new AttachSettings(SiteArguments.ReadTarget(args), SiteArguments.ReadSiteOptions(args), new IPEndPoint(bind, port), remoteRoot);
+        return new AttachSettings(ReadTarget(result), ReadSiteOptions(result), new IPEndPoint(bind, port), remoteRoot);
     }
 
-    public static async Task<int> RunAsync(AttachSettings settings, TextWriter output, TextWriter errors, CancellationToken stopping)
+    private static async Task<int> RunAsync(AttachSettings settings, TextWriter output, TextWriter errors, CancellationToken stopping)
     {
-        SiteArguments.WarnAboutExposure(settings.Target, settings.Site, errors);
+        WarnAboutExposure(settings.Target, settings.Site, errors);
         if (!IPAddress.IsLoopback(settings.Listen.Address))
         {
             errors.WriteLine($"ptvsd: warning: listening on {settings.Listen.Address}: anyone who can reach this machine on that port can attach a debugger to the site and run code in it");

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
 namespace Ptvsd.Attach.CommandLine;
 
 /// <summary>
@@ -27,11 +30,38 @@ internal static class Cli
              (also ws://SECRET@host:port/ptvsd, or SECRET@host); or --project PATH to read it from the last Debug publish.
         """;
 
+    // Response files (`@file`) and directives (`[diagram]` prints every token) are features ptvsd does not offer:
+    // the first reads files the user did not mean to pass, the second would print the attach URI's secret.
+    private static readonly ParserConfiguration ParserSettings = new() { ResponseFileTokenReplacer = null };
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
+        if (args.Count == 0)
+        {
+            errors.WriteLine(Usage);
+            return UsageError;
+        }
+
+        var result = CreateRootCommand().Parse(args, ParserSettings);
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = errors,
+            // Program.cs turns Ctrl+C and SIGTERM into cancellation itself; a user mistake is a UsageException to
+            // report below, anything else a bug whose stack trace belongs on the screen.
+            ProcessTerminationTimeout = null,
+            EnableDefaultExceptionHandler = false,
+        };
+
         try
         {
-            return await DispatchAsync(args, output, errors, cancellationToken);
+            // Help wins over every other mistake on the line: it is what someone unsure of the options asks for.
+            if (result.Action is not UsageAction and not VersionAction && FindSyntaxMistake(result, args) is { } mistake)
+            {
+                throw mistake;
+            }
+
+            return await result.InvokeAsync(invocation, cancellationToken);
         }
         catch (UsageException ex)
         {
@@ -40,70 +70,35 @@ internal static class Cli
         }
     }
 
-    private static async Task<int> DispatchAsync(IReadOnlyList<string> args, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    private static RootCommand CreateRootCommand()
     {
-        if (args.Count == 0)
+        // `ptvsd help [command]`, as git and dotnet have it, besides --help.
+        var help = new Command("help") { Hidden = true, Action = new UsageAction() };
+        help.Arguments.Add(new Argument<string[]>("command") { Arity = ArgumentArity.ZeroOrMore });
+
+        var root = new RootCommand { new AttachCommand(), new ProbeCommand(), new RestartCommand(), help };
+        root.Directives.Clear();
+        foreach (var option in root.Options)
         {
-            errors.WriteLine(Usage);
-            return UsageError;
+            option.Action = option switch
+            {
+                HelpOption => new UsageAction(),
+                VersionOption => new VersionAction(),
+                _ => option.Action,
+            };
         }
 
-        var rest = args.Skip(1).ToArray();
-        switch (args[0])
+        return root;
+    }
+
+    private static UsageException? FindSyntaxMistake(ParseResult result, IReadOnlyList<string> args)
+    {
+        if (result.CommandResult.Command is SiteCommand command && result.UnmatchedTokens.Count == 0)
         {
-            case var help when CommandArguments.IsHelp(help) || help == "help":
-                output.WriteLine(rest.FirstOrDefault() switch
-                {
-                    AttachCommand.Name => AttachCommand.Usage,
-                    ProbeCommand.Name => ProbeCommand.Usage,
-                    RestartCommand.Name => RestartCommand.Usage,
-                    _ => Usage,
-                });
-                return Success;
-
-            case "--version":
-                output.WriteLine(ToolVersion.Current);
-                return Success;
-
-            case AttachCommand.Name:
-                if (AttachCommand.Parse(rest) is not { } attach)
-                {
-                    output.WriteLine(AttachCommand.Usage);
-                    return Success;
-                }
-
-                // Ctrl+C is how attach is meant to end: it closes every session and returns 0.
-                return await AttachCommand.RunAsync(attach, output, errors, cancellationToken);
-
-            case ProbeCommand.Name:
-                if (ProbeCommand.Parse(rest) is not { } probe)
-                {
-                    output.WriteLine(ProbeCommand.Usage);
-                    return Success;
-                }
-
-                try
-                {
-                    return await ProbeCommand.RunAsync(probe, output, errors, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    errors.WriteLine("ptvsd: probe interrupted");
-                    return Interrupted;
-                }
-
-            case RestartCommand.Name:
-                if (RestartCommand.Parse(rest) is not { } restart)
-                {
-                    output.WriteLine(RestartCommand.Usage);
-                    return Success;
-                }
-
-                return await RestartCommand.RunAsync(restart, output, errors, cancellationToken);
-
-            default:
-                // Not quoted: a forgotten command word leaves the attach URI, secret and all, in its place.
-                throw new UsageException("the first argument must be a command: attach, probe or restart (see ptvsd --help)");
+            return command.FindSyntaxMistake(result, args);
         }
+
+        // Not quoted: a forgotten command word leaves the attach URI, secret and all, in its place.
+        return new UsageException("the first argument must be a command: attach, probe or restart (see ptvsd --help)");
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Ptvsd.Attach.Probe;
 using Ptvsd.Attach.Site;
 using Ptvsd.Attach.Target;
@@ -9,11 +10,9 @@ namespace Ptvsd.Attach.CommandLine;
 internal sealed record ProbeSettings(AttachUri Target, SiteOptions Site, bool Json);
 
 /// <summary><c>ptvsd probe</c>: runs the checks and prints them, as text or JSON.</summary>
-internal static class ProbeCommand
+internal sealed class ProbeCommand : SiteCommand
 {
-    public const string Name = "probe";
-
-    public const string Usage = """
+    private const string UsageText = """
         Usage: ptvsd probe URI [options]
                ptvsd probe --project PATH [options]
 
@@ -37,21 +36,33 @@ internal static class ProbeCommand
         Exit codes: 0 every check passed, 1 a check failed, 2 a mistake in the command line.
         """;
 
-    private const string Json = "--json";
+    private readonly Option<bool> _json;
 
-    private static readonly HashSet<string> Flags = [SiteArguments.Insecure, Json];
-    private static readonly HashSet<string> Valued = [SiteArguments.Project, SiteArguments.Instance];
-
-    /// <summary>Reads the arguments after <c>probe</c>; null when help was asked for.</summary>
-    public static ProbeSettings? Parse(IReadOnlyList<string> arguments)
+    public ProbeCommand()
+        : base("probe", UsageText)
     {
-        var args = CommandArguments.Read(Name, arguments, Flags, Valued);
-        return args.HelpRequested ? null : new ProbeSettings(SiteArguments.ReadTarget(args), SiteArguments.ReadSiteOptions(args), args.Has(Json));
+        _json = AddFlag("--json");
+        SetAction(async (result, cancellationToken) =>
+        {
+            var settings = Read(result);
+            try
+            {
+                return await RunAsync(settings, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                result.InvocationConfiguration.Error.WriteLine("ptvsd: probe interrupted");
+                return Cli.Interrupted;
+            }
+        });
     }
 
-    public static async Task<int> RunAsync(ProbeSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    /// <summary>Reads the settings from a line <see cref="SiteCommand.FindSyntaxMistake"/> passed.</summary>
+    public ProbeSettings Read(ParseResult result) => new(ReadTarget(result), ReadSiteOptions(result), result.GetValue(_json));
+
+    private static async Task<int> RunAsync(ProbeSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
-        SiteArguments.WarnAboutExposure(settings.Target, settings.Site, errors);
+        WarnAboutExposure(settings.Target, settings.Site, errors);
         using var site = new SiteClient(settings.Target, settings.Site);
         var report = await new SiteProbe(site).RunAsync(cancellationToken);
         if (settings.Json)
@@ -63,6 +74,6 @@ internal static class ProbeCommand
             report.WriteText(output);
         }
 
-        return report.Passed ? 0 : 1;
+        return report.Passed ? Cli.Success : Cli.Failure;
     }
 }

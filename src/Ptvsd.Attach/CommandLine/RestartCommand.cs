@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using Ptvsd.Attach.Site;
@@ -9,11 +10,9 @@ namespace Ptvsd.Attach.CommandLine;
 internal sealed record RestartSettings(AttachUri Target, SiteOptions Site);
 
 /// <summary><c>ptvsd restart</c>: asks the proxy to restart the app and its debugger, which recovers a wedged debugger without a redeploy.</summary>
-internal static class RestartCommand
+internal sealed class RestartCommand : SiteCommand
 {
-    public const string Name = "restart";
-
-    public const string Usage = """
+    private const string UsageText = """
         Usage: ptvsd restart URI [options]
                ptvsd restart --project PATH [options]
 
@@ -32,19 +31,18 @@ internal static class RestartCommand
         Exit codes: 0 the restart is under way, 1 the site refused or could not be reached, 2 a mistake in the command line.
         """;
 
-    private static readonly HashSet<string> Flags = [SiteArguments.Insecure];
-    private static readonly HashSet<string> Valued = [SiteArguments.Project, SiteArguments.Instance];
-
-    /// <summary>Reads the arguments after <c>restart</c>; null when help was asked for.</summary>
-    public static RestartSettings? Parse(IReadOnlyList<string> arguments)
+    public RestartCommand()
+        : base("restart", UsageText)
     {
-        var args = CommandArguments.Read(Name, arguments, Flags, Valued);
-        return args.HelpRequested ? null : new RestartSettings(SiteArguments.ReadTarget(args), SiteArguments.ReadSiteOptions(args));
+        SetAction((result, cancellationToken) => RunAsync(Read(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
     }
 
-    public static async Task<int> RunAsync(RestartSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    /// <summary>Reads the settings from a line <see cref="SiteCommand.FindSyntaxMistake"/> passed.</summary>
+    public RestartSettings Read(ParseResult result) => new(ReadTarget(result), ReadSiteOptions(result));
+
+    private static async Task<int> RunAsync(RestartSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
-        SiteArguments.WarnAboutExposure(settings.Target, settings.Site, errors);
+        WarnAboutExposure(settings.Target, settings.Site, errors);
         using var site = new SiteClient(settings.Target, settings.Site);
         SiteResponse response;
         try
