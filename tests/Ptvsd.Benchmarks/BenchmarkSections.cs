@@ -15,8 +15,11 @@ internal static class BenchmarkSections
     /// <summary>HTTP requests to a gunicorn app directly, through the proxy and through nginx.</summary>
     public const string Forwarding = "forwarding";
 
+    /// <summary>Cold starts of the installed <c>ptvsd</c> tool.</summary>
+    public const string Tool = "tool";
+
     /// <summary>Every section, in the order a run takes them.</summary>
-    public static readonly IReadOnlyList<string> All = [Relay, Publish, Payloads, Forwarding];
+    public static readonly IReadOnlyList<string> All = [Relay, Publish, Payloads, Forwarding, Tool];
 
     /// <summary>The sections <paramref name="args"/> name, all of them when it names none; false if it names an unknown one.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out IReadOnlySet<string> sections)

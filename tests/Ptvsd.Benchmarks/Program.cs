@@ -67,6 +67,13 @@ static async Task RunAsync(IReadOnlySet<string> sections, TextWriter progress, C
         allMet &= ForwardingReport.Write(Console.Out, forwarding);
     }
 
+    if (sections.Contains(BenchmarkSections.Tool))
+    {
+        progress.WriteLine($"tool: ptvsd packed and installed as a .NET tool, {ToolBenchmark.Runs} cold starts of each case...");
+        var starts = await ToolBenchmark.MeasureAsync(cancellationToken);
+        allMet &= ToolReport.Write(Console.Out, starts);
+    }
+
     Console.Out.WriteLine(allMet ? "All targets met." : "Some targets were missed (see above).");
 }
 
