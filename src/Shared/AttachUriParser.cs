@@ -166,7 +166,7 @@ internal static class AttachUriParser
 
             if (!IPAddress.TryParse(host.Substring(1, host.Length - 2), out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
             {
-                return $"has '{Shorten(host)}', which is not an IPv6 address";
+                return $"has {TypedText.Quote(host)}, which is not an IPv6 address";
             }
         }
         else
@@ -185,7 +185,7 @@ internal static class AttachUriParser
 
             if (host.Length > 253 || Uri.CheckHostName(host) is not (UriHostNameType.Dns or UriHostNameType.IPv4))
             {
-                return $"has '{Shorten(host)}' where the host name goes, which is not a host name";
+                return $"has {TypedText.Quote(host)} where the host name goes, which is not a host name";
             }
         }
 
@@ -201,7 +201,7 @@ internal static class AttachUriParser
 
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
         {
-            return $"has port '{Shorten(portText)}', which is not a TCP port (1-65535)";
+            return $"has port {TypedText.Quote(portText)}, which is not a TCP port (1-65535)";
         }
 
         port = number;
@@ -225,7 +225,7 @@ internal static class AttachUriParser
 
         return path.Length == 0
             ? "has no path: it ends in /ptvsd"
-            : $"has the path '{Shorten(tail)}': the debug endpoint is /ptvsd";
+            : $"has the path {TypedText.Quote(tail)}: the debug endpoint is /ptvsd";
     }
 
     /// <summary>Percent-decodes user info, refusing the characters RFC 3986 does not allow in it unencoded.</summary>
@@ -286,9 +286,6 @@ internal static class AttachUriParser
     private static bool IsAsciiLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
 
     private static bool IsAsciiLetterOrDigit(char c) => IsAsciiLetter(c) || c is >= '0' and <= '9';
-
-    /// <summary>Quotes at most a line's worth of what the user wrote (never from the secret).</summary>
-    private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
 
     private readonly struct Parts
     {

@@ -45,13 +45,32 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         { ["attach", Uri, "--port", "--insecure"], $"attach: --port needs a value; {AttachHelp}" },
         { ["attach", Uri, "--port", "--prot"], $"attach: --port needs a value; {AttachHelp}" },
         { ["attach", "--prot=" + Uri], $"attach: unknown option '--prot'; {AttachHelp}" },
-        { ["attach", "--", Uri, "--bind"], $"attach: unknown option '--bind'; {AttachHelp}" },
+        { ["attach", "--", Uri], $"attach: unknown option '--'; {AttachHelp}" },
+        { ["attach", "--", "-" + Secret + "@example.com"], $"attach: unknown option '--'; {AttachHelp}" },
         { ["probe", Uri, "--json", "--json"], $"probe: --json is given twice; run `ptvsd probe --help` for the options" },
         { ["restart", Uri, "--json"], "restart: unknown option '--json'; run `ptvsd restart --help` for the options" },
         { ["restart", "--project"], "restart: --project needs a value; run `ptvsd restart --help` for the options" },
 
+        // An empty glued value would make System.CommandLine take the next argument, the URI, as the option's value.
+        { ["attach", "--project=", Uri], $"attach: --project needs a value; {AttachHelp}" },
+        { ["probe", "--project:", $"{Secret}@example.com"], "probe: --project needs a value; run `ptvsd probe --help` for the options" },
+        { ["attach", "--remote-root=", Uri, "--project", "."], $"attach: --remote-root needs a value; {AttachHelp}" },
+        { ["attach", Uri, "--insecure="], $"attach: --insecure takes no value; {AttachHelp}" },
+
+        // The URI where something else goes is described, never quoted.
+        { ["attach", "-" + Secret + "@example.com"], $"attach: an argument starts with '-' but is not one of its options; {AttachHelp}" },
+        { ["attach", "--port" + Secret + "@example.com"], $"attach: an argument starts with '-' but is not one of its options; {AttachHelp}" },
+        { ["attach", "--" + Secret + "=x"], $"attach: an argument starts with '-' but is not one of its options; {AttachHelp}" },
+        { ["attach", "--project", Uri], $"--project {TypedText.NotShown}: no such project file or directory" },
+        { ["attach", "--project", "." + Uri], $"--project {TypedText.NotShown}: no such project file or directory" },
+        { ["attach", "--project", "." + Secret + "@example.com"], $"--project {TypedText.NotShown}: no such project file or directory" },
+        { ["attach", Uri, "--remote-root", Uri], $"attach: --remote-root takes the app's folder on the site, e.g. /home/site/wwwroot, not the attach URI; {AttachHelp}" },
+        { ["probe", Uri + Uri], $"the attach URI has the path {TypedText.NotShown}: the debug endpoint is /ptvsd. Accepted forms: {AttachUriParser.AcceptedForms}" },
+        { ["probe", Uri + "," + Uri], $"the attach URI has the path {TypedText.NotShown}: the debug endpoint is /ptvsd. Accepted forms: {AttachUriParser.AcceptedForms}" },
+
         // Directives print every token ([diagram]) and response files read files: neither is on.
-        { ["[diagram]", "attach", Uri, "--port", "99999"], $"attach: --port takes a TCP port number (0-65535; 0 picks a free one); {AttachHelp}" },
+        { ["[diagram]", "attach", Uri, "--port", "99999"], "the first argument must be a command: attach, probe or restart (see ptvsd --help)" },
+        { [$"[{Uri}]", "attach"], "the first argument must be a command: attach, probe or restart (see ptvsd --help)" },
         { ["attach", "@" + Secret], $"the attach URI has an empty secret before '@'. Accepted forms: {AttachUriParser.AcceptedForms}" },
     };
 

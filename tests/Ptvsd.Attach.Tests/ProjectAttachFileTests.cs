@@ -68,7 +68,7 @@ public sealed class ProjectAttachFileTests : IDisposable
 
         var error = Assert.Throws<UsageException>(() => ProjectAttachFile.Read(missing));
 
-        Assert.Equal($"--project {missing}: no such project file or directory", error.Message);
+        Assert.Equal($"--project '{missing}': no such project file or directory", error.Message);
     }
 
     [Theory]

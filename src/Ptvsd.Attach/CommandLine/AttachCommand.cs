@@ -79,6 +79,12 @@ internal sealed class AttachCommand : SiteCommand
             throw Mistake("--remote-root is empty; give the app's folder on the site, e.g. /home/site/wwwroot");
         }
 
+        // It is printed in the launch.json: an attach URI given here by mistake would print its secret.
+        if (TypedText.Quote(remoteRoot) == TypedText.NotShown)
+        {
+            throw Mistake("--remote-root takes the app's folder on the site, e.g. /home/site/wwwroot, not the attach URI");
+        }
+
         return new AttachSettings(ReadTarget(result), ReadSiteOptions(result), new IPEndPoint(bind, port), remoteRoot);
     }
 

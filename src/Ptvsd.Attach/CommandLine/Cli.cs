@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 
 namespace Ptvsd.Attach.CommandLine;
 
@@ -93,7 +94,8 @@ internal static class Cli
 
     private static UsageException? FindSyntaxMistake(ParseResult result, IReadOnlyList<string> args)
     {
-        if (result.CommandResult.Command is SiteCommand command && result.UnmatchedTokens.Count == 0)
+        // Directive tokens ([name] before the command) are dropped by the parser when, as here, none is declared.
+        if (result.CommandResult.Command is SiteCommand command && result.UnmatchedTokens.Count == 0 && !result.Tokens.Any(token => token.Type == TokenType.Directive))
         {
             return command.FindSyntaxMistake(result, args);
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.RegularExpressions;
 using Ptvsd.Attach.Site;
 using Ptvsd.Attach.Target;
 using Ptvsd.Contract;
@@ -11,7 +12,7 @@ namespace Ptvsd.Attach.CommandLine;
 /// plus the command's own options. System.CommandLine reads the line; this class turns what it read into mistakes
 /// that never quote a positional argument or an option's value, since either may be the secret.
 /// </summary>
-internal abstract class SiteCommand : Command
+internal abstract partial class SiteCommand : Command
 {
     // Zero or more, not at most one: a second URI, or an option this command lacks (System.CommandLine reads it as
     // a positional), is then ours to report, instead of System.CommandLine's "Unrecognized command or argument '…'",
@@ -45,20 +46,17 @@ internal abstract class SiteCommand : Command
     /// </summary>
     public UsageException? FindSyntaxMistake(ParseResult result, IReadOnlyList<string> args)
     {
-        // System.CommandLine reads `--insecure=yes` as the flag followed by a positional `yes`; name the flag instead.
-        foreach (var flag in _flags)
+        if (FindGluedMistake(args) is { } glued)
         {
-            if (args.Any(arg => arg.Length > flag.Name.Length + 1 && arg.StartsWith(flag.Name, StringComparison.Ordinal) && arg[flag.Name.Length] is '=' or ':'))
-            {
-                return Mistake($"{flag.Name} takes no value");
-            }
+            return glued;
         }
 
         var positionals = result.GetValue(_positionals) ?? [];
         if (positionals.FirstOrDefault(IsOption) is { } unknown)
         {
+            // Quoted only when it reads as an option name: `-SECRET@host` is a URI with a stray dash.
             var name = unknown.Split('=', ':')[0];
-            return Mistake($"unknown option '{(name.Length <= 40 ? name : name[..37] + "...")}'");
+            return Mistake(PlausibleOptionName().IsMatch(name) ? $"unknown option '{name}'" : "an argument starts with '-' but is not one of its options");
         }
 
         foreach (var option in ToolOptions)
@@ -89,6 +87,41 @@ internal abstract class SiteCommand : Command
         // Nothing above should leave System.CommandLine with an error of its own; if it does, say so without its text,
         // which may quote what was typed.
         return result.Errors.Count > 0 ? Mistake("the command line is not valid") : null;
+    }
+
+    /// <summary>
+    /// What System.CommandLine reads its own way, in the arguments after the command's name: `--name=` with nothing
+    /// after it takes the next argument (the URI, say) as the value; `--flag=x` is the flag and a positional; `--`
+    /// ends the options, which ptvsd has no use for, since no attach URI starts with '-'.
+    /// </summary>
+    private UsageException? FindGluedMistake(IReadOnlyList<string> args)
+    {
+        foreach (var arg in args.SkipWhile(arg => arg != Name).Skip(1))
+        {
+            if (arg == "--")
+            {
+                return Mistake("unknown option '--'");
+            }
+
+            var separator = arg.IndexOfAny(['=', ':']);
+            if (!arg.StartsWith('-') || separator < 0)
+            {
+                continue;
+            }
+
+            var name = arg[..separator];
+            if (_flags.Any(flag => flag.Name == name))
+            {
+                return Mistake($"{name} takes no value");
+            }
+
+            if (separator == arg.Length - 1 && _valued.Any(option => option.Name == name))
+            {
+                return Mistake($"{name} needs a value");
+            }
+        }
+
+        return null;
     }
 
     public UsageException Mistake(string problem) => new($"{Name}: {problem}; run `ptvsd {Name} --help` for the options");
@@ -149,6 +182,10 @@ internal abstract class SiteCommand : Command
     }
 
     private static bool IsOption(string positional) => positional.Length > 1 && positional[0] == '-';
+
+    // Letters and dashes, shorter than any secret (32 characters, with digits).
+    [GeneratedRegex("^--?[A-Za-z][A-Za-z-]{0,22}$")]
+    private static partial Regex PlausibleOptionName();
 
     private static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));

@@ -60,6 +60,6 @@ internal static class ProjectAttachFile
             return Path.GetDirectoryName(Path.GetFullPath(projectPath))!;
         }
 
-        throw new UsageException($"--project {projectPath}: no such project file or directory");
+        throw new UsageException($"--project {TypedText.Quote(projectPath, longest: 200)}: no such project file or directory");
     }
 }
