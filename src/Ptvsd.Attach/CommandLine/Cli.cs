@@ -57,7 +57,7 @@ internal static class Cli
         try
         {
             // Help wins over every other mistake on the line: it is what someone unsure of the options asks for.
-            if (result.Action is not UsageAction and not VersionAction && FindSyntaxMistake(result, args) is { } mistake)
+            if (result.Action is not PrintAction && FindSyntaxMistake(result, args) is { } mistake)
             {
                 throw mistake;
             }
@@ -74,7 +74,7 @@ internal static class Cli
     private static RootCommand CreateRootCommand()
     {
         // `ptvsd help [command]`, as git and dotnet have it, besides --help.
-        var help = new Command("help") { Hidden = true, Action = new UsageAction() };
+        var help = new Command("help") { Hidden = true, Action = new PrintAction(UsageOf) };
         help.Arguments.Add(new Argument<string[]>("command") { Arity = ArgumentArity.ZeroOrMore });
 
         var root = new RootCommand { new AttachCommand(), new ProbeCommand(), new RestartCommand(), help };
@@ -83,13 +83,25 @@ internal static class Cli
         {
             option.Action = option switch
             {
-                HelpOption => new UsageAction(),
-                VersionOption => new VersionAction(),
+                HelpOption => new PrintAction(UsageOf),
+                // The package version, as `dotnet tool list` shows it, not the informational version with its commit.
+                VersionOption => new PrintAction(_ => ToolVersion.Current),
                 _ => option.Action,
             };
         }
 
         return root;
+    }
+
+    private static string UsageOf(ParseResult result)
+    {
+        var command = result.CommandResult.Command;
+        if (command.Name == "help" && result.CommandResult.Tokens is [var topic, ..])
+        {
+            command = result.RootCommandResult.Command.Subcommands.FirstOrDefault(c => c.Name == topic.Value) ?? command;
+        }
+
+        return command is SiteCommand siteCommand ? siteCommand.Usage : Usage;
     }
 
     private static UsageException? FindSyntaxMistake(ParseResult result, IReadOnlyList<string> args)
