@@ -58,7 +58,7 @@ internal sealed class AttachCommand : SiteCommand
     }
 
     /// <summary>Reads the settings from a line <see cref="SiteCommand.FindSyntaxMistake"/> passed.</summary>
-    public AttachSettings Read(ParseResult result)
+    private AttachSettings Read(ParseResult result)
     {
         var port = DefaultPort;
         if (result.GetValue(_port) is { } portText

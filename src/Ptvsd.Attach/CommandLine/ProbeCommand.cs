@@ -58,7 +58,7 @@ internal sealed class ProbeCommand : SiteCommand
     }
 
     /// <summary>Reads the settings from a line <see cref="SiteCommand.FindSyntaxMistake"/> passed.</summary>
-    public ProbeSettings Read(ParseResult result) => new(ReadTarget(result), ReadSiteOptions(result), result.GetValue(_json));
+    private ProbeSettings Read(ParseResult result) => new(ReadTarget(result), ReadSiteOptions(result), result.GetValue(_json));
 
     private static async Task<int> RunAsync(ProbeSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {

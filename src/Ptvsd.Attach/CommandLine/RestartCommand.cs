@@ -38,7 +38,7 @@ internal sealed class RestartCommand : SiteCommand
     }
 
     /// <summary>Reads the settings from a line <see cref="SiteCommand.FindSyntaxMistake"/> passed.</summary>
-    public RestartSettings Read(ParseResult result) => new(ReadTarget(result), ReadSiteOptions(result));
+    private RestartSettings Read(ParseResult result) => new(ReadTarget(result), ReadSiteOptions(result));
 
     private static async Task<int> RunAsync(RestartSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
