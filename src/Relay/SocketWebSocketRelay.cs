@@ -45,7 +45,7 @@ internal sealed class SocketWebSocketRelay(RelayOptions options)
             await WaitAsync(webSocketToSocket);
         }
 
-        // 3. Hang up on the TCP peer as a peer that leaves does.
+        // 3. Hang up on the TCP peer as a peer that leaves does; this also cuts off whatever still runs.
         await session.HangUpAsync(socketToWebSocket, abort);
 
         // 4. The WebSocket peer closed first: answer its close, after the last of the TCP peer's bytes.
@@ -54,8 +54,7 @@ internal sealed class SocketWebSocketRelay(RelayOptions options)
             await CloseAsync(webSocket, options.CloseFor(outcome));
         }
 
-        // 5. Tear down whatever still runs.
-        await abort.CancelAsync();
+        // 5. Let both directions finish their cut-off reads and writes.
         await WaitAsync(Task.WhenAll(socketToWebSocket, webSocketToSocket));
         return session.Outcome(ending, problem);
     }

@@ -10,10 +10,13 @@ internal static class TypedText
 {
     public const string NotShown = "(not shown: it looks like an attach URI, which holds the secret)";
 
+    /// <summary>Whether <paramref name="text"/> holds an '@' or a scheme, as an attach URI does.</summary>
+    public static bool MayHoldSecret(string text) => text.Contains("@") || text.Contains("://");
+
     /// <summary>The text in quotes, cut to <paramref name="longest"/> characters, control characters as '?'; or <see cref="NotShown"/>.</summary>
     public static string Quote(string text, int longest = 40)
     {
-        if (text.Contains("@") || text.Contains("://"))
+        if (MayHoldSecret(text))
         {
             return NotShown;
         }

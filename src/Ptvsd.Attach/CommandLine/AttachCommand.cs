@@ -80,7 +80,7 @@ internal sealed class AttachCommand : SiteCommand
         }
 
         // It is printed in the launch.json: an attach URI given here by mistake would print its secret.
-        if (TypedText.Quote(remoteRoot) == TypedText.NotShown)
+        if (TypedText.MayHoldSecret(remoteRoot))
         {
             throw Mistake("--remote-root takes the app's folder on the site, e.g. /home/site/wwwroot, not the attach URI");
         }

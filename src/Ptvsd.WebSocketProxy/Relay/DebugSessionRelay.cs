@@ -46,16 +46,13 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
 
         Log.SessionConnected(logger, sessionId, options.DebugServer.ToString());
 
-        // A server that lets the client's first bytes go unanswered is reported (the status page, then ptvsd probe).
-        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A server that lets the client's first bytes go unanswered is reported (the status page, then ptvsd probe);
+        // its first answer calls the report off.
         using var answerTimeout = new CancellationTokenSource(options.DebugServerAnswerTimeout);
         using var unanswered = answerTimeout.Token.Register(() =>
         {
-            if (!answered.Task.IsCompleted)
-            {
-                health.Unanswered();
-                Log.ServerNotAnswering(logger, sessionId, options.DebugServerAnswerTimeout.TotalSeconds);
-            }
+            health.Unanswered();
+            Log.ServerNotAnswering(logger, sessionId, options.DebugServerAnswerTimeout.TotalSeconds);
         });
 
         var relay = new SocketWebSocketRelay(new RelayOptions
@@ -64,7 +61,7 @@ public sealed partial class DebugSessionRelay(ProxyOptions options, DebugServerH
             SocketGreetingTime = DebugServerGreetingTime,
             SocketAnswered = () =>
             {
-                answered.TrySetResult();
+                unanswered.Unregister();
                 health.Answered();
             },
         });
