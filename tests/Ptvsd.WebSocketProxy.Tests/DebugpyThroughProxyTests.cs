@@ -29,7 +29,6 @@ public sealed class DebugpyThroughProxyTests(ITestOutputHelper output)
     {
         var ct = TestTimeouts.Default(180);
         await using var proxy = await StartFlaskHelloAsync(ct);
-        await TcpListenerTable.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, proxy.Options.DebugServer.Port), TimeSpan.FromSeconds(30), ct);
         var initialize = DapFraming.Encode(new JsonObject
         {
             ["seq"] = 1, ["type"] = "request", ["command"] = "initialize", ["arguments"] = new JsonObject { ["adapterID"] = "reset" },

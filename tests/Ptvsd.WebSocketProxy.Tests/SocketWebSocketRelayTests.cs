@@ -27,16 +27,25 @@ public sealed class SocketWebSocketRelayTests
         await using var rig = await RelayRig.CreateAsync(ct);
         var relay = rig.Run(Options, ct);
         const int Size = 16 * 1024 * 1024;
-        var toWebSocket = RandomNumberGenerator.GetBytes(Size);
-        var toSocket = RandomNumberGenerator.GetBytes(Size);
 
-        var sending = Task.WhenAll(rig.Peer.SendAsync(toWebSocket, SocketFlags.None, ct).AsTask(), SendInMessagesAsync(rig.WebSocketPeer, toSocket, ct));
-        var receivedBySocketPeer = ReceiveExactlyAsync(rig.Peer, Size, ct);
-        var receivedByWebSocketPeer = ReceiveExactlyAsync(rig.WebSocketPeer, Size, ct);
-        await sending;
+        var sentToWebSocket = Task.Run(() => HashedTransfer.SendRandomAsync(
+            Size, async (chunk, token) => await rig.Peer.SendAsync(chunk, SocketFlags.None, token), ct), ct);
+        var sentToSocket = Task.Run(() => HashedTransfer.SendRandomAsync(
+            Size, (chunk, token) => rig.WebSocketPeer.SendAsync(chunk, WebSocketMessageType.Binary, true, token), ct), ct);
+        var receivedBySocketPeer = Task.Run(() => HashedTransfer.ReceiveAsync(Size, (buffer, token) => rig.Peer.ReceiveAsync(buffer, SocketFlags.None, token), ct), ct);
+        var receivedByWebSocketPeer = Task.Run(() => HashedTransfer.ReceiveAsync(Size, async (buffer, token) =>
+        {
+            var result = await rig.WebSocketPeer.ReceiveAsync(buffer, token);
+            Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+            return result.Count;
+        }, ct), ct);
 
-        Assert.Equal(SHA256.HashData(toSocket), SHA256.HashData(await receivedBySocketPeer));
-        Assert.Equal(SHA256.HashData(toWebSocket), SHA256.HashData(await receivedByWebSocketPeer));
+        var (bySocketPeer, bySocketPeerCount) = await receivedBySocketPeer;
+        var (byWebSocketPeer, byWebSocketPeerCount) = await receivedByWebSocketPeer;
+        Assert.Equal(Size, bySocketPeerCount);
+        Assert.Equal(Size, byWebSocketPeerCount);
+        Assert.Equal(await sentToSocket, bySocketPeer);
+        Assert.Equal(await sentToWebSocket, byWebSocketPeer);
         rig.Peer.Shutdown(SocketShutdown.Send);
         await AnswerCloseAsync(rig.WebSocketPeer, ct);
         var outcome = await relay;
@@ -94,11 +103,9 @@ public sealed class SocketWebSocketRelayTests
         rig.Peer.Shutdown(SocketShutdown.Send);
 
         Assert.Equal("last words", System.Text.Encoding.ASCII.GetString(await ReceiveExactlyAsync(rig.WebSocketPeer, 10, ct)));
-        var close = await rig.WebSocketPeer.ReceiveAsync(new byte[16], ct);
-        Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+        await AnswerCloseAsync(rig.WebSocketPeer, ct);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, rig.WebSocketPeer.CloseStatus);
         Assert.Equal("ended: SocketClosed", rig.WebSocketPeer.CloseStatusDescription);
-        await rig.WebSocketPeer.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
         var outcome = await relay;
         Assert.Equal(RelayEnding.SocketClosed, outcome.Ending);
         Assert.True(outcome.SocketEndedFirst);
@@ -212,14 +219,6 @@ public sealed class SocketWebSocketRelayTests
     {
         Assert.Equal(WebSocketMessageType.Close, (await webSocket.ReceiveAsync(new byte[16], ct)).MessageType);
         await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
-    }
-
-    private static async Task SendInMessagesAsync(WebSocket webSocket, byte[] payload, CancellationToken ct)
-    {
-        for (var offset = 0; offset < payload.Length; offset += 64 * 1024)
-        {
-            await webSocket.SendAsync(payload.AsMemory(offset, Math.Min(64 * 1024, payload.Length - offset)), WebSocketMessageType.Binary, true, ct);
-        }
     }
 
     private static async Task<byte[]> ReceiveExactlyAsync(Socket socket, int count, CancellationToken ct)
