@@ -83,11 +83,11 @@ internal static class ForwardingReport
             .Add(
                 $"proxy CPU per request at most {MaxCpuRatioToNginx:0.0}× nginx's",
                 cpuRatio is { } cpu ? $"{Ratio(cpu)} ({Us(proxy.MedianFrontCpuMicrosecondsPerRequest)} vs {Us(nginx.MedianFrontCpuMicrosecondsPerRequest)} µs)" : "nginx not measured",
-                cpuRatio is null ? "n/a" : Verdict(cpuMet))
+                cpuRatio is null ? "n/a" : Report.Verdict(cpuMet))
             .Add(
                 "requests/s through the proxy no lower than direct (within noise)",
                 string.Create(CultureInfo.InvariantCulture, $"{Ratio(throughputRatio)} ({difference:+0;-0} req/s, noise ±{noise:0})"),
-                Verdict(throughputMet))
+                Report.Verdict(throughputMet))
             .WriteTo(writer, "      ");
 
         writer.WriteLine();
@@ -107,6 +107,4 @@ internal static class ForwardingReport
     private static string Us(double microseconds) => microseconds.ToString("0", CultureInfo.InvariantCulture);
 
     private static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
-
-    private static string Verdict(bool met) => met ? "met" : "MISSED";
 }

@@ -20,9 +20,8 @@ internal static class PayloadReport
         writer.WriteLine("   payload                                                         size (MB = 10^6 B)  cold start ms (median; runs)              idle RSS");
         foreach (var payload in payloads)
         {
-            var runs = string.Join(' ', payload.ColdStartMilliseconds.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)));
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   {payload.Name,-64} {Megabytes(payload.SizeBytes),6:0.0} MB  {payload.MedianColdStart,5:0} ({runs})   {Megabytes(payload.IdleRssBytes),5:0.0} MB"));
+                $"   {payload.Name,-64} {Megabytes(payload.SizeBytes),6:0.0} MB  {payload.MedianColdStart,5:0} ({Report.Runs(payload.ColdStartMilliseconds)})   {Megabytes(payload.IdleRssBytes),5:0.0} MB"));
         }
 
         var linux = payloads[^1];
@@ -30,12 +29,10 @@ internal static class PayloadReport
         var startMet = linux.MedianColdStart < MaxColdStartMilliseconds;
         var rssMet = Megabytes(linux.IdleRssBytes) < MaxIdleRssMegabytes;
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"   target, {linux.Name}: size < {MaxLinuxPayloadMegabytes:0} MB: {Verdict(sizeMet)}; cold start < {MaxColdStartMilliseconds:0} ms: {Verdict(startMet)}; idle RSS < {MaxIdleRssMegabytes:0} MB: {Verdict(rssMet)}"));
+            $"   target, {linux.Name}: size < {MaxLinuxPayloadMegabytes:0} MB: {Report.Verdict(sizeMet)}; cold start < {MaxColdStartMilliseconds:0} ms: {Report.Verdict(startMet)}; idle RSS < {MaxIdleRssMegabytes:0} MB: {Report.Verdict(rssMet)}"));
         return sizeMet && startMet && rssMet;
     }
 
     // Decimal megabytes, the unit the targets are given in (1 MiB = 1.048576 MB).
     private static double Megabytes(long bytes) => bytes / 1_000_000.0;
-
-    private static string Verdict(bool met) => met ? "met" : "MISSED";
 }

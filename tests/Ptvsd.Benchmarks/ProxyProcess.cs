@@ -41,7 +41,7 @@ internal sealed class ProxyProcess : IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>The debug endpoint's WebSocket address.</summary>
-    public Uri DebugUri => new UriBuilder(new Uri(Url, "ptvsd")) { Scheme = "ws" }.Uri;
+    public Uri DebugUri => new UriBuilder(Url) { Scheme = "ws", Path = DebugEndpoint.Path }.Uri;
 
     /// <summary>The Authorization header that opens a debug session.</summary>
     public string Authorization { get; }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Ptvsd.Testing;
 
 namespace Ptvsd.Benchmarks;
@@ -62,19 +61,10 @@ internal static class PublishBenchmark
 
     private static async Task<double> PublishAsync(string project, string configuration, string packages, CancellationToken cancellationToken)
     {
-        var start = new ManagedProcessStartInfo("dotnet", "publish", project, "-c", configuration, "-o", OutputFolder(project, configuration), "-nologo");
+        var start = TimedProcess.Dotnet("publish", project, "-c", configuration, "-o", OutputFolder(project, configuration), "-nologo");
         start.Environment["NUGET_PACKAGES"] = packages;
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        var started = Stopwatch.GetTimestamp();
-        await using var dotnet = ManagedProcess.Start(start);
-        var exitCode = await dotnet.WaitForExitAsync(TimeSpan.FromMinutes(3), cancellationToken);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return exitCode == 0
-            ? elapsed
-            : throw new InvalidOperationException($"dotnet publish -c {configuration} of {project} failed ({exitCode}):{Environment.NewLine}{dotnet.OutputTail()}");
+        return (await TimedProcess.RunAsync(start, 0, TimeSpan.FromMinutes(3), cancellationToken)).TotalSeconds;
     }
 
     // Beside the project folder, never inside it, where the next run's content globs would pick it up.

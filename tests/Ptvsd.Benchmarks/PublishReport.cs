@@ -31,9 +31,9 @@ internal static class PublishReport
         // "Nothing measurable": the difference of the medians is within the run-to-run noise.
         var releaseMet = Math.Abs(release.Added) <= release.Noise;
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"   target: Debug adds < {MaxAddedDebugSeconds:0.0} s: {(debugMet ? "met" : "MISSED")} ({debug.Added:+0.000;-0.000} s)"));
+            $"   target: Debug adds < {MaxAddedDebugSeconds:0.0} s: {Report.Verdict(debugMet)} ({debug.Added:+0.000;-0.000} s)"));
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"   target: Release adds nothing measurable (|added| ≤ noise): {(releaseMet ? "met" : "MISSED")} ({release.Added:+0.000;-0.000} s, noise ±{release.Noise:0.000} s)"));
+            $"   target: Release adds nothing measurable (|added| ≤ noise): {Report.Verdict(releaseMet)} ({release.Added:+0.000;-0.000} s, noise ±{release.Noise:0.000} s)"));
         return debugMet && releaseMet;
     }
 }

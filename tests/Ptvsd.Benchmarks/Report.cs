@@ -76,7 +76,7 @@ internal static class Report
                 websockify is null ? "" : Us(websockify.P99Microseconds))
             .Add("added by the proxy", Us(addedLatency), Us(proxyLatency.P99Microseconds - directLatency.P99Microseconds))
             .Add("added by the proxy in its own process", Us(processAddedLatency), Us(results.ProxyProcessLatency.P99Microseconds - directLatency.P99Microseconds))
-            .Add("added by websockify", websockify is null ? "—" : Us(websockify.P50Microseconds - directLatency.P50Microseconds),
+            .Add("added by websockify", websockifyAddedLatency is { } added ? Us(added) : "—",
                 websockify is null ? "" : Us(websockify.P99Microseconds - directLatency.P99Microseconds))
             .Add("added by ptvsd attach + proxy", Us(attachAddedLatency), Us(attachLatency.P99Microseconds - directLatency.P99Microseconds))
             .Add("proxy / direct", Ratio(proxyLatency.P50Microseconds / directLatency.P50Microseconds), Ratio(proxyLatency.P99Microseconds / directLatency.P99Microseconds))
@@ -107,9 +107,9 @@ internal static class Report
             + "GET /?name=… stops, stackTrace + evaluate greeting, continue, response, disconnect;");
         writer.WriteLine($"   median of {DapSessionBenchmark.Sessions} re-attaches to one app process after 1 warm-up");
         new TextTable("path", "median ms", "sessions ms", "refused attaches")
-            .Add("stock debugpy.listen, DAP over TCP, GET to the app", Ms(stock.MedianMilliseconds), string.Join(" ", stock.SessionMilliseconds.Select(Ms)), Count(stock.RefusedAttaches))
-            .Add("proxy + bootstrap, TCP_NODELAY on pydevd's socket only", Ms(pydevdOnly.MedianMilliseconds), string.Join(" ", pydevdOnly.SessionMilliseconds.Select(Ms)), Count(pydevdOnly.RefusedAttaches))
-            .Add("proxy + bootstrap (pydevd's and the adapter's), DAP over WebSocket, GET via proxy", Ms(proxied.MedianMilliseconds), string.Join(" ", proxied.SessionMilliseconds.Select(Ms)), Count(proxied.RefusedAttaches))
+            .Add("stock debugpy.listen, DAP over TCP, GET to the app", Ms(stock.MedianMilliseconds), Runs(stock.SessionMilliseconds), Count(stock.RefusedAttaches))
+            .Add("proxy + bootstrap, TCP_NODELAY on pydevd's socket only", Ms(pydevdOnly.MedianMilliseconds), Runs(pydevdOnly.SessionMilliseconds), Count(pydevdOnly.RefusedAttaches))
+            .Add("proxy + bootstrap (pydevd's and the adapter's), DAP over WebSocket, GET via proxy", Ms(proxied.MedianMilliseconds), Runs(proxied.SessionMilliseconds), Count(proxied.RefusedAttaches))
             .Add("pydevd only / stock", Ratio(pydevdOnly.MedianMilliseconds / stock.MedianMilliseconds), "", "")
             .Add("proxy / stock", Ratio(sessionRatio), "", "")
             .WriteTo(writer);
@@ -144,7 +144,7 @@ internal static class Report
 
     private static string Us(double microseconds) => microseconds.ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static string Ms(double milliseconds) => milliseconds.ToString("0", CultureInfo.InvariantCulture);
+    public static string Ms(double milliseconds) => milliseconds.ToString("0", CultureInfo.InvariantCulture);
 
     private static string Mbps(double megabytesPerSecond) => megabytesPerSecond.ToString("0", CultureInfo.InvariantCulture);
 
@@ -156,7 +156,10 @@ internal static class Report
 
     private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
 
-    private static string Verdict(bool met) => met ? "met" : "MISSED";
+    public static string Verdict(bool met) => met ? "met" : "MISSED";
+
+    /// <summary>Every run's milliseconds, rounded, in the order they were taken.</summary>
+    public static string Runs(IEnumerable<double> milliseconds) => string.Join(" ", milliseconds.Select(Ms));
 
     /// <summary>The 1-minute load average from /proc/loadavg on Linux; "n/a" elsewhere.</summary>
     public static string LoadAverage()

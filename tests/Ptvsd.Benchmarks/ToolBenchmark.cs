@@ -21,6 +21,7 @@ internal static class ToolBenchmark
     private const string Uri = "ws://benchmark-secret-0123456789@127.0.0.1:9/ptvsd";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(3);
 
     private static readonly (string Name, string[] Arguments, int ExitCode)[] ToExit =
     [
@@ -44,8 +45,8 @@ internal static class ToolBenchmark
             {
                 foreach (var (name, arguments, exitCode) in ToExit)
                 {
-                    var elapsed = await RunToExitAsync(tool, arguments, exitCode, cancellationToken);
-                    Record(timings[name], run, elapsed);
+                    var elapsed = await TimedProcess.RunAsync(new ManagedProcessStartInfo(tool, arguments), exitCode, Timeout, cancellationToken);
+                    Record(timings[name], run, elapsed.TotalMilliseconds);
                 }
 
                 Record(timings[ToListening], run, await RunToListeningAsync(tool, cancellationToken));
@@ -69,44 +70,24 @@ internal static class ToolBenchmark
 
     private static async Task<string> InstallAsync(string root, CancellationToken cancellationToken)
     {
+        // The benchmark's own build has just compiled ptvsd, in the same configuration: pack that build.
         var feed = Path.Combine(root, "feed");
-        var tools = Path.Combine(root, "tools");
-        await RunDotnetAsync(["pack", Path.Combine(RepoPaths.Root, "src", "Ptvsd.Attach"), "-c", "Release", "-o", feed, "-nologo"], root, cancellationToken);
-        await RunDotnetAsync(["tool", "install", "Ptvsd.Attach", "--tool-path", tools, "--add-source", feed, "--version", RepoPaths.ProductVersion], root, cancellationToken);
-        return Path.Combine(tools, OperatingSystem.IsWindows() ? "ptvsd.exe" : "ptvsd");
-    }
+        var pack = TimedProcess.Dotnet("pack", Path.Combine(RepoPaths.Root, "src", "Ptvsd.Attach"), "-c", ProxyProcess.BuildConfiguration, "--no-build", "-o", feed, "-nologo");
+        await TimedProcess.RunAsync(pack, 0, InstallTimeout, cancellationToken);
 
-    private static async Task RunDotnetAsync(string[] arguments, string root, CancellationToken cancellationToken)
-    {
-        var start = new ManagedProcessStartInfo("dotnet", arguments);
         // NuGet caches packages by version: a cache of the run's own installs the tool just packed.
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(root, "nuget");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        await using var dotnet = ManagedProcess.Start(start);
-        var exitCode = await dotnet.WaitForExitAsync(TimeSpan.FromMinutes(3), cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments.Take(2))} failed ({exitCode}):{Environment.NewLine}{dotnet.OutputTail()}");
-        }
-    }
-
-    private static async Task<double> RunToExitAsync(string tool, string[] arguments, int expectedExitCode, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await using var ptvsd = ManagedProcess.Start(new ManagedProcessStartInfo(tool, arguments));
-        var exitCode = await ptvsd.WaitForExitAsync(Timeout, cancellationToken);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        return exitCode == expectedExitCode
-            ? elapsed
-            : throw new InvalidOperationException($"ptvsd {arguments[0]} exited with {exitCode}, not {expectedExitCode}:{Environment.NewLine}{ptvsd.OutputTail()}");
+        var tools = Path.Combine(root, "tools");
+        var install = TimedProcess.Dotnet("tool", "install", "Ptvsd.Attach", "--tool-path", tools, "--add-source", feed, "--version", RepoPaths.ProductVersion);
+        install.Environment["NUGET_PACKAGES"] = Path.Combine(root, "nuget");
+        await TimedProcess.RunAsync(install, 0, InstallTimeout, cancellationToken);
+        return Path.Combine(tools, OperatingSystem.IsWindows() ? "ptvsd.exe" : "ptvsd");
     }
 
     private static async Task<double> RunToListeningAsync(string tool, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var ptvsd = ManagedProcess.Start(new ManagedProcessStartInfo(tool, "attach", Uri, "--port", "0"));
-        await ptvsd.WaitForOutputAsync(line => line.StartsWith("ptvsd attach is listening on ", StringComparison.Ordinal), Timeout, cancellationToken);
+        await ptvsd.WaitForOutputAsync(PtvsdTool.IsListeningLine, Timeout, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await ptvsd.InterruptAsync(Timeout, cancellationToken);
         return elapsed;

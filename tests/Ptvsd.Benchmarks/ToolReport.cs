@@ -15,13 +15,12 @@ internal static class ToolReport
         writer.WriteLine("   case                                                          median ms  / target  runs");
         foreach (var start in starts)
         {
-            var runs = string.Join(' ', start.Milliseconds.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)));
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   {start.Name,-62} {start.Median,9:0}  {start.Median / MaxColdStartMilliseconds,7:0.00}×  ({runs})"));
+                $"   {start.Name,-62} {start.Median,9:0}  {start.Median / MaxColdStartMilliseconds,7:0.00}×  ({Report.Runs(start.Milliseconds)})"));
         }
 
         var met = starts.All(start => start.Median < MaxColdStartMilliseconds);
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   target: every case < {MaxColdStartMilliseconds:0} ms: {(met ? "met" : "MISSED")}"));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   target: every case < {MaxColdStartMilliseconds:0} ms: {Report.Verdict(met)}"));
         return met;
     }
 }

@@ -35,7 +35,7 @@ public static partial class PtvsdTool
     public static async Task<IPEndPoint> WaitUntilAttachListeningAsync(ManagedProcess attach, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attach);
-        var ready = await attach.WaitForOutputAsync(line => ListeningLine().IsMatch(line), ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        var ready = await attach.WaitForOutputAsync(IsListeningLine, ReadyTimeout, cancellationToken).ConfigureAwait(false);
         await attach.WaitForOutputAsync(line => line.Contains("press Ctrl+C to stop", StringComparison.Ordinal), ReadyTimeout, cancellationToken).ConfigureAwait(false);
         var match = ListeningLine().Match(ready);
         return new IPEndPoint(IPAddress.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
@@ -59,6 +59,9 @@ public static partial class PtvsdTool
         return JsonNode.Parse(string.Join('\n', lines.Skip(start).Take(end - start + 1)))?.AsObject()
             ?? throw new InvalidDataException("ptvsd attach printed a launch configuration of JSON null.");
     }
+
+    /// <summary>Whether <paramref name="line"/> is the line <c>ptvsd attach</c> prints once it listens.</summary>
+    public static bool IsListeningLine(string line) => ListeningLine().IsMatch(line);
 
     [GeneratedRegex(@"listening on \[?([0-9a-f.:]+)\]?:(\d+) ")]
     private static partial Regex ListeningLine();
